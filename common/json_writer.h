@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Streaming JSON writer into a strbuf, byte-compatible with serde_json:
+ *
+ *  - strings escape \" \\ \b \f \n \r \t, other bytes < 0x20 as \u00xx (lowercase
+ *    hex), everything else raw ('/' and non-ASCII included); invalid UTF-8 is
+ *    replaced by U+FFFD per maximal invalid subsequence (Rust's from_utf8_lossy);
+ *  - compact output has no spaces: {"a":1,"b":[1,2]};
+ *  - JSON_PRETTY output is serde_json::to_string_pretty: two-space indent,
+ *    "key": value, empty containers as [] and {};
+ *  - doubles are printed like serde_json (ryu): shortest round-trip digits,
+ *    1.0, 0.001234, 1.2e-7, 1e16; NaN and infinities become null.
+ *
+ * The caller closes every container it opens; the writer does not validate
+ * nesting beyond what is needed for layout.
+ */
+#ifndef SCX_COMMON_JSON_WRITER_H
+#define SCX_COMMON_JSON_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/strbuf.h"
+
+enum json_flags {
+	JSON_PRETTY = 1 << 0,
+};
+
+struct json_writer {
+	struct strbuf *out;	/* borrowed */
+	unsigned flags;
+	unsigned depth;
+	bool first;		/* no element yet in the innermost container */
+	bool after_key;		/* a key was written, its value comes next */
+};
+
+void json_writer_init(struct json_writer *w, struct strbuf *out, unsigned flags);
+/* Start a new top-level value (e.g. the next JSONL record) in the same buffer. */
+void json_writer_reset(struct json_writer *w);
+
+void json_obj_begin(struct json_writer *w);
+void json_obj_end(struct json_writer *w);
+void json_arr_begin(struct json_writer *w);
+void json_arr_end(struct json_writer *w);
+void json_key(struct json_writer *w, const char *key);
+void json_str(struct json_writer *w, const char *s);
+void json_strn(struct json_writer *w, const char *s, size_t len);
+void json_u64(struct json_writer *w, uint64_t v);
+void json_i64(struct json_writer *w, int64_t v);
+void json_double(struct json_writer *w, double v);
+void json_bool(struct json_writer *w, bool v);
+void json_null(struct json_writer *w);
+/* Insert an already-encoded JSON value verbatim. */
+void json_raw(struct json_writer *w, const char *json, size_t len);
+
+static inline void json_kv_str(struct json_writer *w, const char *k, const char *v)
+{
+	json_key(w, k);
+	json_str(w, v);
+}
+
+static inline void json_kv_u64(struct json_writer *w, const char *k, uint64_t v)
+{
+	json_key(w, k);
+	json_u64(w, v);
+}
+
+static inline void json_kv_i64(struct json_writer *w, const char *k, int64_t v)
+{
+	json_key(w, k);
+	json_i64(w, v);
+}
+
+static inline void json_kv_double(struct json_writer *w, const char *k, double v)
+{
+	json_key(w, k);
+	json_double(w, v);
+}
+
+static inline void json_kv_bool(struct json_writer *w, const char *k, bool v)
+{
+	json_key(w, k);
+	json_bool(w, v);
+}
+
+/* Append s (len bytes) as a quoted, escaped JSON string. */
+void json_escape(struct strbuf *out, const char *s, size_t len);
+/* Append v formatted as serde_json formats an f64 ("null" when not finite). */
+void json_format_double(struct strbuf *out, double v);
+/*
+ * Append s with invalid UTF-8 replaced by U+FFFD (no JSON quoting or escaping).
+ * Returns the number of replacements made.
+ */
+size_t utf8_sanitize(struct strbuf *out, const char *s, size_t len);
+
+#endif

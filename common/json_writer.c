@@ -192,14 +192,14 @@ void json_format_double(struct strbuf *out, double v)
 	}
 }
 
-void json_writer_init(struct json_writer *w, struct strbuf *out, unsigned flags)
+void jw_init(struct json_writer *w, struct strbuf *out, unsigned flags)
 {
 	w->out = out;
 	w->flags = flags;
-	json_writer_reset(w);
+	jw_reset(w);
 }
 
-void json_writer_reset(struct json_writer *w)
+void jw_reset(struct json_writer *w)
 {
 	w->depth = 0;
 	w->first = true;
@@ -245,27 +245,27 @@ static void container_end(struct json_writer *w, char close)
 	w->first = false;
 }
 
-void json_obj_begin(struct json_writer *w)
+void jw_obj_begin(struct json_writer *w)
 {
 	container_begin(w, '{');
 }
 
-void json_obj_end(struct json_writer *w)
+void jw_obj_end(struct json_writer *w)
 {
 	container_end(w, '}');
 }
 
-void json_arr_begin(struct json_writer *w)
+void jw_arr_begin(struct json_writer *w)
 {
 	container_begin(w, '[');
 }
 
-void json_arr_end(struct json_writer *w)
+void jw_arr_end(struct json_writer *w)
 {
 	container_end(w, ']');
 }
 
-void json_key(struct json_writer *w, const char *key)
+void jw_key(struct json_writer *w, const char *key)
 {
 	elem_begin(w);
 	json_escape(w->out, key, strlen(key));
@@ -276,36 +276,36 @@ void json_key(struct json_writer *w, const char *key)
 	w->after_key = true;
 }
 
-void json_strn(struct json_writer *w, const char *s, size_t len)
+void jw_strn(struct json_writer *w, const char *s, size_t len)
 {
 	elem_begin(w);
 	json_escape(w->out, s, len);
 }
 
-void json_str(struct json_writer *w, const char *s)
+void jw_str(struct json_writer *w, const char *s)
 {
-	json_strn(w, s, strlen(s));
+	jw_strn(w, s, strlen(s));
 }
 
-void json_u64(struct json_writer *w, uint64_t v)
+void jw_u64(struct json_writer *w, uint64_t v)
 {
 	elem_begin(w);
 	strbuf_addu64(w->out, v);
 }
 
-void json_i64(struct json_writer *w, int64_t v)
+void jw_i64(struct json_writer *w, int64_t v)
 {
 	elem_begin(w);
 	strbuf_addi64(w->out, v);
 }
 
-void json_double(struct json_writer *w, double v)
+void jw_double(struct json_writer *w, double v)
 {
 	elem_begin(w);
 	json_format_double(w->out, v);
 }
 
-void json_bool(struct json_writer *w, bool v)
+void jw_bool(struct json_writer *w, bool v)
 {
 	elem_begin(w);
 	if (v)
@@ -314,13 +314,13 @@ void json_bool(struct json_writer *w, bool v)
 		strbuf_add(w->out, "false", 5);
 }
 
-void json_null(struct json_writer *w)
+void jw_null(struct json_writer *w)
 {
 	elem_begin(w);
 	strbuf_add(w->out, "null", 4);
 }
 
-void json_raw(struct json_writer *w, const char *json, size_t len)
+void jw_raw(struct json_writer *w, const char *json, size_t len)
 {
 	elem_begin(w);
 	strbuf_add(w->out, json, len);

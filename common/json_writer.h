@@ -34,53 +34,53 @@ struct json_writer {
 	bool after_key;		/* a key was written, its value comes next */
 };
 
-void json_writer_init(struct json_writer *w, struct strbuf *out, unsigned flags);
+void jw_init(struct json_writer *w, struct strbuf *out, unsigned flags);
 /* Start a new top-level value (e.g. the next JSONL record) in the same buffer. */
-void json_writer_reset(struct json_writer *w);
+void jw_reset(struct json_writer *w);
 
-void json_obj_begin(struct json_writer *w);
-void json_obj_end(struct json_writer *w);
-void json_arr_begin(struct json_writer *w);
-void json_arr_end(struct json_writer *w);
-void json_key(struct json_writer *w, const char *key);
-void json_str(struct json_writer *w, const char *s);
-void json_strn(struct json_writer *w, const char *s, size_t len);
-void json_u64(struct json_writer *w, uint64_t v);
-void json_i64(struct json_writer *w, int64_t v);
-void json_double(struct json_writer *w, double v);
-void json_bool(struct json_writer *w, bool v);
-void json_null(struct json_writer *w);
+void jw_obj_begin(struct json_writer *w);
+void jw_obj_end(struct json_writer *w);
+void jw_arr_begin(struct json_writer *w);
+void jw_arr_end(struct json_writer *w);
+void jw_key(struct json_writer *w, const char *key);
+void jw_str(struct json_writer *w, const char *s);
+void jw_strn(struct json_writer *w, const char *s, size_t len);
+void jw_u64(struct json_writer *w, uint64_t v);
+void jw_i64(struct json_writer *w, int64_t v);
+void jw_double(struct json_writer *w, double v);
+void jw_bool(struct json_writer *w, bool v);
+void jw_null(struct json_writer *w);
 /* Insert an already-encoded JSON value verbatim. */
-void json_raw(struct json_writer *w, const char *json, size_t len);
+void jw_raw(struct json_writer *w, const char *json, size_t len);
 
-static inline void json_kv_str(struct json_writer *w, const char *k, const char *v)
+static inline void jw_kv_str(struct json_writer *w, const char *k, const char *v)
 {
-	json_key(w, k);
-	json_str(w, v);
+	jw_key(w, k);
+	jw_str(w, v);
 }
 
-static inline void json_kv_u64(struct json_writer *w, const char *k, uint64_t v)
+static inline void jw_kv_u64(struct json_writer *w, const char *k, uint64_t v)
 {
-	json_key(w, k);
-	json_u64(w, v);
+	jw_key(w, k);
+	jw_u64(w, v);
 }
 
-static inline void json_kv_i64(struct json_writer *w, const char *k, int64_t v)
+static inline void jw_kv_i64(struct json_writer *w, const char *k, int64_t v)
 {
-	json_key(w, k);
-	json_i64(w, v);
+	jw_key(w, k);
+	jw_i64(w, v);
 }
 
-static inline void json_kv_double(struct json_writer *w, const char *k, double v)
+static inline void jw_kv_double(struct json_writer *w, const char *k, double v)
 {
-	json_key(w, k);
-	json_double(w, v);
+	jw_key(w, k);
+	jw_double(w, v);
 }
 
-static inline void json_kv_bool(struct json_writer *w, const char *k, bool v)
+static inline void jw_kv_bool(struct json_writer *w, const char *k, bool v)
 {
-	json_key(w, k);
-	json_bool(w, v);
+	jw_key(w, k);
+	jw_bool(w, v);
 }
 
 /* Append s (len bytes) as a quoted, escaped JSON string. */

@@ -32,10 +32,11 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(OUTPUT)/tests/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
 
-$(OUTPUT)/tests/fuzz/replay_%: $(OUTPUT)/obj/tests/fuzz/fuzz_%.o $(OUTPUT)/obj/tests/fuzz/replay_main.o $(TEST_LIBS)
+$(OUTPUT)/tests/fuzz/replay_%: $(OUTPUT)/obj/tests/fuzz/fuzz_%.o $(TEST_LIBS)
 	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -DFUZZ_NAME='"$*"' tests/fuzz/replay_main.c $^ \
+		$(LIBS) -o $@
 
 # libFuzzer build: every library source recompiled with clang's fuzzer
 # instrumentation into build/fuzz/obj.

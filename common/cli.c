@@ -396,12 +396,11 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	if (cmd->subcommands)
 		return dispatch(ctx, argc, argv);
 	if (cmd->flags & CLI_NOT_IMPLEMENTED) {
-		for (int i = 1; i < argc; i++) {
-			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-				cli_print_help(ctx, stdout);
-				return EXIT_OK;
-			}
-		}
+		/* Options are still checked, so --help works and a typo is a usage error. */
+		int first, ret = cli_parse(ctx, argc, argv, NULL, &first);
+
+		if (ret != CLI_CONTINUE)
+			return ret;
 		fprintf(stderr, "%s: not implemented yet\n", ctx->path);
 		return EXIT_FAIL;
 	}

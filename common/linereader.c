@@ -88,7 +88,7 @@ int line_reader_next(struct line_reader *lr, const char **line, size_t *len)
 	if (lr->scan < lr->start)
 		lr->scan = lr->start;
 	for (;;) {
-		nl = memchr(lr->buf + lr->scan, '\n', lr->end - lr->scan);
+		nl = lr->end > lr->scan ? memchr(lr->buf + lr->scan, '\n', lr->end - lr->scan) : NULL;
 		if (nl)
 			break;
 		lr->scan = lr->end;

@@ -10,6 +10,7 @@
 #ifndef SCX_TEST_COMMON_H
 #define SCX_TEST_COMMON_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

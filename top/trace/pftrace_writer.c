@@ -51,6 +51,7 @@ enum {
 	FE_COMMON_FLAGS = 5,
 	FE_SCHED_SWITCH = 4,
 	FE_CPU_FREQUENCY = 11,
+	FE_CPU_IDLE = 13,
 	FE_SCHED_WAKEUP = 17,
 	FE_SCHED_WAKING = 20,
 	FE_SOFTIRQ_ENTRY = 24,
@@ -107,13 +108,27 @@ struct cpu_buf {
 	uint64_t read_events, dropped;
 };
 
-enum { TASK_THREAD_WRITTEN = 1, TASK_PROCESS_WRITTEN = 2, TASK_HAS_CMDLINE = 4 };
-
-struct task_info {
-	int32_t tgid;
-	uint8_t written;
-	char comm[SCHED_COMM_LEN];	/* NUL-padded; "" when unknown */
+enum {
+	TASK_THREAD_WRITTEN = 1,	/* a ProcessTree Thread entry told its tgid */
+	TASK_PROCESS_WRITTEN = 2,	/* a Process entry named the process */
+	TASK_HAS_CMDLINE = 4,		/* ... with a real cmdline (until exec) */
+	TASK_KTHREAD = 8,		/* trace_processor files it under kthreadd */
 };
+
+/*
+ * What trace_processor was told about a task. Names from ProcessTree outrank
+ * the comms of ftrace events there, so an entry is written again only when a
+ * name it gave changes (exec, prctl) or the tgid it gave is wrong.
+ */
+struct task_info {
+	int32_t tgid;			/* -1: unknown */
+	uint8_t flags;
+	char comm[SCHED_COMM_LEN];	/* latest known comm; "" when unknown */
+	char tname[SCHED_COMM_LEN];	/* name in the last Thread entry ("": none given) */
+	char pname[SCHED_COMM_LEN];	/* comm in the last Process entry (leaders) */
+};
+
+#define KTHREADD_PID 2
 
 struct pftrace_writer {
 	FILE *fp;
@@ -130,7 +145,7 @@ struct pftrace_writer {
 	size_t ntasks, tasks_alloc;
 	/* pending ProcessTree entries */
 	struct pbuf ptree;
-	uint64_t ptree_ts;
+	uint64_t ptree_ts, ptree_first;	/* latest and first time of the batch */
 	unsigned ptree_n;
 	/* sched_ext DSQ → counter track uuid (latency; nr_queued is uuid + 1) */
 	struct u64map dsq_uuid;
@@ -156,6 +171,7 @@ static const char *const kind_names[SCHED_EV_NR_KINDS] = {
 	[SCHED_EV_IRQ_ENTRY] = "irq_handler_entry",
 	[SCHED_EV_IRQ_EXIT] = "irq_handler_exit",
 	[SCHED_EV_CPU_FREQ] = "cpu_frequency",
+	[SCHED_EV_CPU_IDLE] = "cpu_idle",
 	[SCHED_EV_DSQ] = "scx_dsq",
 };
 
@@ -523,9 +539,25 @@ static void verbose_wake(struct pftrace_writer *w, uint32_t cpu, const struct sc
 
 /* ---- tasks and the process tree -------------------------------------------------------- */
 
+/*
+ * ProcessTree entries are batched into one packet stamped with the batch's
+ * latest time, so trace_processor never applies an entry before the task
+ * appeared (an entry before a task_newtask would make it a second thread).
+ * A batch spans at most PTREE_SPAN_NS, so associations are never late by more.
+ */
+#define PTREE_SPAN_NS 10000000ULL
+
+static void ptree_begin(struct pftrace_writer *w, uint64_t ts)
+{
+	if (w->ptree_n && ts > w->ptree_first + PTREE_SPAN_NS)
+		ptree_flush(w);
+}
+
 static void ptree_note(struct pftrace_writer *w, uint64_t ts)
 {
-	if (!w->ptree_n || ts < w->ptree_ts)
+	if (!w->ptree_n)
+		w->ptree_first = w->ptree_ts = ts;
+	if (ts > w->ptree_ts)
 		w->ptree_ts = ts;
 	w->ptree_n++;
 }
@@ -554,7 +586,10 @@ static void ptree_thread(struct pftrace_writer *w, uint64_t ts, int32_t tid, int
 			 const char *comm)
 {
 	struct pbuf *b = &w->ptree;
-	size_t m = pb_open(b, 2);
+	size_t m;
+
+	ptree_begin(w, ts);
+	m = pb_open(b, 2);
 
 	pb_int(b, 1, tid);
 	if (comm[0])
@@ -566,10 +601,13 @@ static void ptree_thread(struct pftrace_writer *w, uint64_t ts, int32_t tid, int
 }
 
 static void ptree_process(struct pftrace_writer *w, uint64_t ts, int32_t pid, int32_t ppid,
-			  const char *comm, const char *cmdline, size_t len)
+			  const char *comm, const char *cmdline, size_t len, bool is_comm)
 {
 	struct pbuf *b = &w->ptree;
-	size_t m = pb_open(b, 1);
+	size_t m;
+
+	ptree_begin(w, ts);
+	m = pb_open(b, 1);
 
 	pb_int(b, 1, pid);
 	if (ppid >= 0)
@@ -586,6 +624,8 @@ static void ptree_process(struct pftrace_writer *w, uint64_t ts, int32_t pid, in
 			pb_bytes(b, 3, s, n);
 			s += n + 1;
 		}
+		if (is_comm)
+			pb_uint(b, 9, 1);	/* cmdline_is_comm */
 	} else if (comm[0]) {
 		pb_comm(b, 3, comm);
 		pb_uint(b, 9, 1);	/* cmdline_is_comm */
@@ -616,43 +656,50 @@ static bool comm_differs(const char *have, const char *comm)
 	return strncmp(have, comm, SCHED_COMM_LEN) != 0;
 }
 
-static void comm_copy(char dst[SCHED_COMM_LEN], const char *src)
-{
-	size_t n = strnlen(src, SCHED_COMM_LEN);
-
-	memset(dst, 0, SCHED_COMM_LEN);
-	memcpy(dst, src, n);
-}
 
 /*
  * A task named by an event at ts: remember its tgid and comm (comm NULL or ""
  * = not known here) and queue a ProcessTree entry when something new is known.
  */
+static void task_write_thread(struct pftrace_writer *w, uint64_t ts, int32_t tid,
+			      struct task_info *t)
+{
+	ptree_thread(w, ts, tid, t->tgid, t->comm);
+	memcpy(t->tname, t->comm, SCHED_COMM_LEN);
+	t->flags |= TASK_THREAD_WRITTEN;
+}
+
+/*
+ * A task named by an event at ts: remember its tgid and comm (comm NULL or ""
+ * = not known here) and queue a ProcessTree entry when trace_processor has to
+ * learn something: the thread's process, a new name, a process name.
+ */
 static void task_note(struct pftrace_writer *w, uint64_t ts, int32_t tid, int32_t tgid,
 		      const char *comm)
 {
 	struct task_info *t;
-	bool created, changed = false;
+	bool created, tgid_changed = false;
 
 	if (tid <= 0)
 		return;	/* idle (trace_processor's swapper) or unknown */
 	t = task_get(w, tid, &created);
-	if (tgid > 0 && t->tgid != tgid) {
+	if (tgid > 0 && t->tgid != tgid && !(t->flags & TASK_KTHREAD)) {
+		tgid_changed = t->tgid > 0;
 		t->tgid = tgid;
-		changed = true;
 	}
-	if (comm && comm[0] && comm_differs(t->comm, comm)) {
-		comm_copy(t->comm, comm);
-		changed = true;
-	}
-	if (!changed || t->tgid <= 0)
+	if (comm && comm[0] && comm_differs(t->comm, comm))
+		sched_comm_set(t->comm, comm);
+	if (t->tgid <= 0)
 		return;
-	ptree_thread(w, ts, tid, t->tgid, t->comm);
-	t->written |= TASK_THREAD_WRITTEN;
+	if (!(t->flags & TASK_THREAD_WRITTEN) || tgid_changed ||
+	    (t->tname[0] && comm_differs(t->tname, t->comm)))
+		task_write_thread(w, ts, tid, t);
 	/* The leader names the process; a real cmdline from /proc stays until exec. */
-	if (tid == t->tgid && t->comm[0] && !(t->written & TASK_HAS_CMDLINE)) {
-		ptree_process(w, ts, tid, -1, t->comm, NULL, 0);
-		t->written |= TASK_PROCESS_WRITTEN;
+	if (tid == t->tgid && t->comm[0] && !(t->flags & (TASK_HAS_CMDLINE | TASK_KTHREAD)) &&
+	    (!(t->flags & TASK_PROCESS_WRITTEN) || comm_differs(t->pname, t->comm))) {
+		ptree_process(w, ts, tid, -1, t->comm, NULL, 0, true);
+		memcpy(t->pname, t->comm, SCHED_COMM_LEN);
+		t->flags |= TASK_PROCESS_WRITTEN;
 	}
 	ptree_maybe_flush(w);
 }
@@ -662,8 +709,29 @@ static inline void task_note_t(struct pftrace_writer *w, uint64_t ts, const stru
 	task_note(w, ts, t->tid, t->tgid, t->comm);
 }
 
+/*
+ * A forked task: task_newtask tells trace_processor its tid, process (parent's
+ * with CLONE_THREAD, else a new one named after it) and comm, so it needs no
+ * ProcessTree entry; remember what it says.
+ */
+static void task_newtask_known(struct pftrace_writer *w, const struct sched_event *ev)
+{
+	const struct sched_task *ch = &ev->newtask.child, *par = &ev->newtask.parent;
+	struct task_info *t;
+	bool created;
+
+	if (ch->tid <= 0)
+		return;
+	t = task_get(w, ch->tid, &created);
+	t->tgid = ch->tgid > 0 ? ch->tgid : -1;
+	sched_comm_set(t->comm, ch->comm[0] ? ch->comm : par->comm);
+	memset(t->tname, 0, SCHED_COMM_LEN);
+	memcpy(t->pname, t->comm, SCHED_COMM_LEN);
+	t->flags = TASK_THREAD_WRITTEN | (t->tgid == ch->tid ? TASK_PROCESS_WRITTEN : 0);
+}
+
 int pftrace_write_process(struct pftrace_writer *w, uint64_t ts, int32_t pid, int32_t ppid,
-			  const char *comm, const char *cmdline, size_t len)
+			  const char *comm, const char *cmdline, size_t len, unsigned flags)
 {
 	struct task_info *t;
 	bool created;
@@ -673,13 +741,20 @@ int pftrace_write_process(struct pftrace_writer *w, uint64_t ts, int32_t pid, in
 	if (pid <= 0)
 		return -EINVAL;
 	t = task_get(w, pid, &created);
-	t->tgid = pid;
 	if (comm && comm[0])
-		comm_copy(t->comm, comm);
-	ptree_process(w, ts, pid, ppid, t->comm, cmdline, len);
-	t->written |= TASK_PROCESS_WRITTEN;
+		sched_comm_set(t->comm, comm);
+	ptree_process(w, ts, pid, ppid, t->comm, cmdline, len, flags & PFTRACE_CMDLINE_IS_COMM);
+	memcpy(t->pname, t->comm, SCHED_COMM_LEN);
+	t->flags |= TASK_PROCESS_WRITTEN;
 	if (cmdline && len && cmdline[0])
-		t->written |= TASK_HAS_CMDLINE;
+		t->flags |= TASK_HAS_CMDLINE;
+	if (ppid == KTHREADD_PID) {
+		/* trace_processor makes children of kthreadd threads of kthreadd. */
+		t->tgid = KTHREADD_PID;
+		t->flags |= TASK_KTHREAD | TASK_THREAD_WRITTEN;
+	} else {
+		t->tgid = pid;
+	}
 	ptree_maybe_flush(w);
 	return w->err;
 }
@@ -695,11 +770,11 @@ int pftrace_write_thread(struct pftrace_writer *w, uint64_t ts, int32_t tid, int
 	if (tid <= 0 || tgid <= 0)
 		return -EINVAL;
 	t = task_get(w, tid, &created);
-	t->tgid = tgid;
+	if (!(t->flags & TASK_KTHREAD))
+		t->tgid = tgid;
 	if (comm && comm[0])
-		comm_copy(t->comm, comm);
-	ptree_thread(w, ts, tid, tgid, t->comm);
-	t->written |= TASK_THREAD_WRITTEN;
+		sched_comm_set(t->comm, comm);
+	task_write_thread(w, ts, tid, t);
 	ptree_maybe_flush(w);
 	return w->err;
 }
@@ -817,10 +892,10 @@ static void write_exec(struct pftrace_writer *w, uint32_t cpu, const struct sche
 
 	/* The kernel fires task_rename from exec when the name changes; so do we. */
 	if (ix && w->tasks[*ix].comm[0] && t->comm[0] && comm_differs(w->tasks[*ix].comm, t->comm)) {
-		w->tasks[*ix].written &= (uint8_t)~TASK_HAS_CMDLINE;
+		w->tasks[*ix].flags &= (uint8_t)~TASK_HAS_CMDLINE;
 		write_rename(w, cpu, ev, t->tid, w->tasks[*ix].comm, t->comm);
 	} else if (ix) {
-		w->tasks[*ix].written &= (uint8_t)~TASK_HAS_CMDLINE;
+		w->tasks[*ix].flags &= (uint8_t)~TASK_HAS_CMDLINE;
 	}
 	p = ev_open(w, cpu, ev, FE_SCHED_PROCESS_EXEC, &outer);
 	if (ev->exec.filename)
@@ -886,6 +961,11 @@ static void write_other(struct pftrace_writer *w, uint32_t cpu, const struct sch
 		pb_uint(b, 1, ev->freq.khz);
 		pb_uint(b, 2, ev->freq.cpu_id);
 		break;
+	case SCHED_EV_CPU_IDLE:
+		p = ev_open(w, cpu, ev, FE_CPU_IDLE, &outer);
+		pb_uint(b, 1, ev->idle.state);
+		pb_uint(b, 2, ev->idle.cpu_id);
+		break;
 	default:
 		return;
 	}
@@ -939,7 +1019,7 @@ int pftrace_write_event(struct pftrace_writer *w, const struct sched_event *ev)
 		break;
 	case SCHED_EV_NEWTASK:
 		task_note_t(w, ev->ts, &ev->newtask.parent);
-		task_note_t(w, ev->ts, &ev->newtask.child);
+		task_newtask_known(w, ev);
 		write_newtask(w, cpu, ev);
 		break;
 	case SCHED_EV_EXEC:

@@ -29,7 +29,7 @@
  *     sched_wakeup_new, sched_migrate_task (with orig_cpu), task_newtask AND
  *     sched_process_fork, sched_process_exec (+ task_rename when the comm
  *     changed), task_rename, sched_process_exit, sched_process_free,
- *     softirq_entry/exit/raise, irq_handler_entry/exit, cpu_frequency.
+ *     softirq_entry/exit/raise, irq_handler_entry/exit, cpu_frequency, cpu_idle.
  *     Events of one CPU should come in time order; an event older than the
  *     previous one of its kind on that CPU closes the bundle (trace_processor
  *     sorts across bundles), so nothing is lost or reordered within a bundle.
@@ -107,10 +107,14 @@ int pftrace_write_event(struct pftrace_writer *w, const struct sched_event *ev);
  * What /proc (or the source) knows about a process or thread, at ts: written
  * as a ProcessTree entry, and remembered so events naming the task add nothing.
  * cmdline: argv joined by NULs (len bytes, a trailing NUL is ignored); NULL or
- * empty → [comm] with cmdline_is_comm. ppid < 0: unknown.
+ * empty → [comm] with cmdline_is_comm; with PFTRACE_CMDLINE_IS_COMM, cmdline
+ * is a name longer than a comm (kernel threads' "kworker/0:1-events").
+ * ppid < 0: unknown; ppid 2 (kthreadd): trace_processor files the process as a
+ * thread of kthreadd, and so does the writer from then on.
  */
+enum { PFTRACE_CMDLINE_IS_COMM = 1 };
 int pftrace_write_process(struct pftrace_writer *w, uint64_t ts, int32_t pid, int32_t ppid,
-			  const char *comm, const char *cmdline, size_t len);
+			  const char *comm, const char *cmdline, size_t len, unsigned flags);
 int pftrace_write_thread(struct pftrace_writer *w, uint64_t ts, int32_t tid, int32_t tgid,
 			 const char *comm);
 

@@ -19,6 +19,7 @@
 #define SCX_TOP_TRACE_SCHED_EVENT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #define SCHED_COMM_LEN 16
 
@@ -40,6 +41,7 @@ enum sched_event_kind {
 	SCHED_EV_IRQ_ENTRY,	/* irq_handler_entry */
 	SCHED_EV_IRQ_EXIT,	/* irq_handler_exit */
 	SCHED_EV_CPU_FREQ,	/* cpu_frequency */
+	SCHED_EV_CPU_IDLE,	/* cpu_idle (state SCHED_CPU_IDLE_EXIT: leaves idle) */
 	SCHED_EV_DSQ,		/* sched_ext: a task left a DSQ (latency, queue depth) */
 	SCHED_EV_NR_KINDS,
 };
@@ -67,6 +69,8 @@ enum {
 	SCHED_STATE_IDLE = 0x80,	/* I */
 	SCHED_STATE_PREEMPTED = 0x100,	/* R+ (TASK_REPORT_MAX) */
 };
+
+#define SCHED_CPU_IDLE_EXIT 0xffffffffu
 
 struct sched_task {
 	int32_t tid;
@@ -134,6 +138,10 @@ struct sched_event {
 			uint32_t khz;
 		} freq;
 		struct {
+			uint32_t cpu_id;
+			uint32_t state;
+		} idle;
+		struct {
 			uint64_t dsq_id;
 			uint64_t latency_ns;	/* enqueue → leaves the DSQ */
 			uint64_t nr_queued;	/* tasks left in the DSQ */
@@ -141,6 +149,16 @@ struct sched_event {
 		} dsq;
 	};
 };
+
+/* Set a comm from a C string: at most 15 bytes kept, NUL-padded. NULL → "". */
+static inline void sched_comm_set(char dst[SCHED_COMM_LEN], const char *src)
+{
+	size_t n = src ? strnlen(src, SCHED_COMM_LEN - 1) : 0;
+
+	if (n)
+		memcpy(dst, src, n);
+	memset(dst + n, 0, SCHED_COMM_LEN - n);
+}
 
 /* "sched_switch", ... ("?" for an unknown kind). */
 const char *sched_event_kind_name(unsigned kind);

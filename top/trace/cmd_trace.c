@@ -136,8 +136,9 @@ static int run_convert(const struct trace_opts *o)
 	struct pftrace_writer *w = NULL;
 	struct convert_stats cs;
 	enum convert_format fmt;
+	struct convert_info info;
 	struct trace_out out;
-	char release[80], *path = NULL, *def = NULL;
+	char *path = NULL, *def = NULL;
 	const char *dest = o->output;
 	bool opened = false;
 	int err;
@@ -145,7 +146,7 @@ static int run_convert(const struct trace_opts *o)
 	err = convert_detect(o->convert, &path, &fmt);
 	if (err)
 		return err;
-	err = convert_prepare(path, fmt, &po, release, sizeof(release));
+	err = convert_prepare(path, fmt, &po, &info);
 	if (err)
 		goto out;
 	po.verbose_sched = o->no_compact;

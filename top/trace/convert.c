@@ -15,6 +15,7 @@
 #include "common/err.h"
 #include "common/linereader.h"
 #include "common/log.h"
+#include "common/sigwatch.h"
 #include "common/util.h"
 #include "top/trace/convert.h"
 #include "top/trace/pftrace_read.h"
@@ -541,6 +542,10 @@ static int convert_jsonl(struct conv *c)
 			len--;
 		if (!len)
 			continue;
+		if (sigwatch_pending()) {
+			err = -EINTR;
+			break;
+		}
 		c->st->records++;
 		o = json_loadb(line, len, 0, &jerr);
 		if (!json_is_object(o)) {
@@ -568,7 +573,8 @@ static int pf_event(void *ctx, const struct sched_event *ev)
 {
 	struct conv *c = ctx;
 
-	c->st->records++;
+	if (!(++c->st->records & 0xfff) && sigwatch_pending())
+		return -EINTR;
 	c->st->converted++;
 	return pftrace_write_event(c->w, ev);
 }
@@ -606,7 +612,9 @@ static int convert_pftrace(struct conv *c)
 		return err_log(err_errno(), "%s", c->path);
 	err = pftrace_read(fd, &ops, c, &rs);
 	close(fd);
-	if (err == -EBADMSG)
+	if (err == -EINTR)
+		;	/* reported by the caller */
+	else if (err == -EBADMSG)
 		pr_err("%s: not a valid Perfetto trace (packet %" PRIu64 ", byte %" PRIu64
 		       "; -v for details)", c->path, rs.packets, rs.bytes);
 	else if (err)
@@ -632,6 +640,8 @@ static enum convert_format sniff(const char *path)
 	close(fd);
 	if (n >= 8 && !memcmp(b, "PERFILE2", 8))
 		return CONVERT_PERF_DATA;
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return CONVERT_BUNDLE_ARCHIVE;
 	if (n >= 1 && b[0] == '{')
 		return CONVERT_JSONL;
 	if (n >= 2 && b[0] == 0x0a)
@@ -667,6 +677,12 @@ int convert_detect(const char *input, char **path_out, enum convert_format *fmt)
 			pr_err("%s: not a perf.sched.jsonl or Perfetto trace", path);
 		free(path);
 		return -EINVAL;
+	}
+	if (*fmt == CONVERT_BUNDLE_ARCHIVE) {
+		pr_err("%s: a compressed file (a scxprof bundle?): run `scxprof process` on it and "
+		       "convert the perf.sched.jsonl it writes", path);
+		free(path);
+		return -EOPNOTSUPP;
 	}
 	if (*fmt == CONVERT_PERF_DATA) {
 		pr_err("%s: perf.data files are converted through `scxprof process` (it writes "
@@ -719,11 +735,15 @@ static int find_sysinfo(void *ctx, const Perfetto__Protos__TracePacket *p)
 	return 0;
 }
 
-int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_opts *o,
-		    char *release_buf, size_t release_size)
+static void copy_str(char *dst, size_t size, const char *src)
 {
-	static struct pftrace_clocks clocks;
+	snprintf(dst, size, "%s", src ? src : "");
+}
 
+int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_opts *o,
+		    struct convert_info *info)
+{
+	memset(info, 0, sizeof(*info));
 	o->no_clock_snapshot = true;
 	if (fmt == CONVERT_PFTRACE) {
 		static const struct pftrace_read_ops ops = {.packet = find_sysinfo};
@@ -737,9 +757,10 @@ int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_op
 		close(fd);
 		if (rc == 1 || rc == 2 || rc == 0) {
 			if (rs.release[0]) {
-				snprintf(release_buf, release_size, "%s", rs.release);
-				o->release = release_buf;
+				copy_str(info->release, sizeof(info->release), rs.release);
+				o->release = info->release;
 				o->sysname = "Linux";
+				o->version = o->machine = "";
 			}
 			if (rs.nr_cpus)
 				o->nr_cpus = rs.nr_cpus;
@@ -754,11 +775,15 @@ int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_op
 			return 0;
 		k = json_object_get(meta, "kernel");
 		if (json_is_object(k) && jstr(k, "release")) {
-			snprintf(release_buf, release_size, "%s", jstr(k, "release"));
-			o->release = release_buf;
-			o->sysname = "Linux";
-			o->version = "";
-			o->machine = "";
+			copy_str(info->sysname, sizeof(info->sysname),
+				 jstr(k, "sysname") ? jstr(k, "sysname") : "Linux");
+			copy_str(info->release, sizeof(info->release), jstr(k, "release"));
+			copy_str(info->version, sizeof(info->version), jstr(k, "version"));
+			copy_str(info->machine, sizeof(info->machine), jstr(k, "machine"));
+			o->sysname = info->sysname;
+			o->release = info->release;
+			o->version = info->version;
+			o->machine = info->machine;
 		}
 		if (jint(meta, "nr_cpus", &v) && v > 0 && v < PFTRACE_MAX_CPUS)
 			o->nr_cpus = (unsigned)v;
@@ -768,9 +793,9 @@ int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_op
 
 			if (jint(start, "realtime_ns", &real) && real > 0) {
 				/* Our timeline is the recording's MONOTONIC clock. */
-				clocks.boottime = clocks.monotonic = (uint64_t)v;
-				clocks.realtime = (uint64_t)real;
-				o->clocks = &clocks;
+				info->clocks.boottime = info->clocks.monotonic = (uint64_t)v;
+				info->clocks.realtime = (uint64_t)real;
+				o->clocks = &info->clocks;
 				o->no_clock_snapshot = false;
 			}
 		}

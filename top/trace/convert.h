@@ -31,6 +31,7 @@ enum convert_format {
 	CONVERT_JSONL,
 	CONVERT_PFTRACE,
 	CONVERT_PERF_DATA,
+	CONVERT_BUNDLE_ARCHIVE,	/* gzip: a .tar.gz bundle */
 };
 
 struct convert_stats {
@@ -48,13 +49,20 @@ struct convert_stats {
  */
 int convert_detect(const char *input, char **path_out, enum convert_format *fmt);
 
+/* Strings convert_prepare() points the writer options to. */
+struct convert_info {
+	char sysname[65], release[65], version[160], machine[65];
+	struct pftrace_clocks clocks;
+};
+
 /*
- * Fill writer options that depend on the input (kernel release from a
- * Perfetto trace's SystemInfo or the bundle's meta.json; no clock snapshot),
- * before the writer is created. release_buf holds the release string.
+ * Fill writer options that depend on the input, before the writer is
+ * created: the recording host's kernel (a Perfetto trace's SystemInfo, or the
+ * bundle's meta.json), its CPU count, and a ClockSnapshot only when meta.json
+ * gives the recording's start on both clocks. o's strings point into *info.
  */
 int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_opts *o,
-		    char *release_buf, size_t release_size);
+		    struct convert_info *info);
 
 /* Stream the input into w. Errors are logged ("<path>:<line>: why"). */
 int convert_run(struct pftrace_writer *w, const char *path, enum convert_format fmt,

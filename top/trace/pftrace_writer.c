@@ -1107,7 +1107,7 @@ int pftrace_writer_create(struct pftrace_writer **wp, FILE *fp, const struct pft
 	if (!w->opts.bundle_events)
 		w->opts.bundle_events = PFTRACE_DEFAULT_BUNDLE_EVENTS;
 	w->seq = opts->sequence_id ? opts->sequence_id : PFTRACE_DEFAULT_SEQ_ID;
-	w->next_uuid = 0x5c7d50000000ULL;
+	w->next_uuid = 256;	/* small: two varint bytes per counter event */
 	u64map_init(&w->task_ix);
 	u64map_init(&w->dsq_uuid);
 	pbuf_reserve(&w->out, OUT_FLUSH_BYTES + 4096);

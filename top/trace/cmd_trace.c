@@ -279,18 +279,44 @@ out_synth:
 static int run_live(const struct trace_opts *o)
 {
 	struct live_trace_opts lo = {0};
+	struct live_trace_stats st;
+	struct trace_out out;
+	const struct pftrace_stats *ws = &st.writer;
 	char *def = NULL;
+	const char *dest = o->output;
 	int err;
 
-	lo.duration_ns = o->duration_s > 0	 ? (uint64_t)(o->duration_s * 1e9)
-			 : o->trace_ms ? o->trace_ms * 1000000ULL
-					 : 1000ULL * 1000000ULL;
+	lo.duration_ns = o->duration_s > 0 ? (uint64_t)(o->duration_s * 1e9)
+			 : o->trace_ms	   ? o->trace_ms * 1000000ULL
+					   : 1000ULL * 1000000ULL;
 	lo.warmup_ns = (uint64_t)(o->warmup_s * 1e9);
 	lo.verbose_sched = o->no_compact;
-	lo.output = o->output;
-	if (!lo.output)
-		lo.output = def = live_default_output();
-	err = live_trace_run(&lo);
+	if (!dest)
+		dest = def = live_default_output();
+	err = out_open(&out, dest, !o->output);
+	if (err)
+		goto out;
+	err = live_trace_run(&lo, out.fp, &st);
+	if (!st.complete) {
+		out_abort(&out);
+		if (err == -EINTR)
+			pr_err("interrupted before recording started: %s not written", dest);
+		goto out;
+	}
+	err = out_commit(&out) ?: err;
+	if (err && err != -EINTR)
+		goto out;
+	print_written(dest, ws);
+	pr_info("%" PRIu64 " processes and %" PRIu64 " threads from /proc, %" PRIu64
+		" ProcessTree entries in all",
+		st.processes, st.threads, ws->processes + ws->threads);
+	if (ws->dropped)
+		pr_warn("%" PRIu64 " events were dropped (ring buffer full): the affected CPUs' "
+			"bundles say lost_events and the trace's stats count them",
+			ws->dropped);
+	else
+		pr_info("no events dropped");
+out:
 	free(def);
 	return err;
 }

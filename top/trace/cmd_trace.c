@@ -124,10 +124,17 @@ static char *live_default_output(void)
 
 static void print_written(const char *path, const struct pftrace_stats *st)
 {
+	uint64_t nsw = st->by_kind[SCHED_EV_SWITCH];
+
 	pr_info("wrote %s: %" PRIu64 " events (%" PRIu64 " sched_switch, %" PRIu64
 		" sched_waking), %" PRIu64 " bytes, %.2f s of trace",
-		path, st->events, st->by_kind[SCHED_EV_SWITCH], st->by_kind[SCHED_EV_WAKING],
-		st->bytes, st->events ? (double)(st->last_ts - st->first_ts) / 1e9 : 0.0);
+		path, st->events, nsw, st->by_kind[SCHED_EV_WAKING], st->bytes,
+		st->events ? (double)(st->last_ts - st->first_ts) / 1e9 : 0.0);
+	if (nsw && st->switch_bytes)
+		pr_debug("compact_sched: %.2f bytes per sched_switch (%" PRIu64 " bundles, %" PRIu64
+			 " packets, %" PRIu64 " ProcessTree entries)",
+			 (double)st->switch_bytes / (double)nsw, st->bundles, st->packets,
+			 st->threads + st->processes);
 }
 
 static int run_convert(const struct trace_opts *o)
@@ -263,11 +270,14 @@ static int run_synthetic(const struct trace_opts *o)
 	st = pftrace_writer_stats(w);
 	writer_s = total_s > gen_s ? total_s - gen_s : total_s;
 	pr_info("synthetic: events=%" PRIu64 " switches=%" PRIu64 " bytes=%" PRIu64
-		" bytes_per_switch=%.3f generator_s=%.3f total_s=%.3f writer_events_per_s=%.0f"
-		" (checksum %" PRIu64 ")",
+		" bytes_per_switch=%.3f switch_column_bytes_per_switch=%.3f generator_s=%.3f"
+		" total_s=%.3f writer_events_per_s=%.0f (checksum %" PRIu64 ")",
 		st->events, st->by_kind[SCHED_EV_SWITCH], st->bytes,
 		st->by_kind[SCHED_EV_SWITCH] ? (double)st->bytes / (double)st->by_kind[SCHED_EV_SWITCH]
 					     : 0.0,
+		st->by_kind[SCHED_EV_SWITCH]
+			? (double)st->switch_bytes / (double)st->by_kind[SCHED_EV_SWITCH]
+			: 0.0,
 		gen_s, total_s, writer_s > 0 ? (double)st->events / writer_s : 0.0, sink & 0xffff);
 out:
 	pftrace_writer_destroy(w);

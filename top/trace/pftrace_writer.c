@@ -327,9 +327,14 @@ static void bundle_flush(struct pftrace_writer *w, uint32_t cpu)
 
 	if (cb->nsw || cb->nwk) {
 		compact = cb->interns.len;
-		for (c = 0; c < NR_COLS; c++)
-			if (cb->col[c].len && (c != C_WK_FLAGS || cb->flags_seen))
-				compact += len_field_size(cb->col[c].len);
+		w->st.switch_bytes += cb->interns.len;
+		for (c = 0; c < NR_COLS; c++) {
+			if (!cb->col[c].len || (c == C_WK_FLAGS && !cb->flags_seen))
+				continue;
+			compact += len_field_size(cb->col[c].len);
+			if (c <= C_SW_COMM)
+				w->st.switch_bytes += len_field_size(cb->col[c].len);
+		}
 	}
 	bundle = 1 + pb_varint_size(cpu) + cb->events.len;
 	if (compact)

@@ -51,6 +51,7 @@ expect_eq "$(pf_get "len([s for s in ftrace_stats if s['phase'] == 2]) == $ncpu"
 	"end-of-trace stats for every CPU"
 expect_eq "$(pf_get "any(v == 'scx-busy' for v in process_tree_threads.values())")" True \
 	"the /proc scan names the busy loop"
+expect_eq "$(pf_get "'sched_wakeup' in events_by_kind")" False "sched_wakeup left out by default"
 switches=$(pf_get switches)
 cpus=$(pf_get cpus_with_switches)
 
@@ -132,7 +133,9 @@ f=$(ls "$T/cwd")
 expect_match "$f" '^scxtop-trace-[0-9]{8}-[0-9]{6}\.pftrace$' "default output name with a timestamp"
 expect_match "$(cat "$T/def.err")" "recording starts in 0.3 s" "warmup announced"
 pf_lint "$T/cwd/$f"
-run_rc 0 "$SCXTOP" trace --trace-ms 100 --output "$T/alias.pftrace"
+run_rc 0 "$SCXTOP" trace --trace-ms 300 --sched-wakeup --output "$T/alias.pftrace"
+pf_summary "$T/alias.pftrace"
+expect_eq "$(pf_get "events_by_kind.get('sched_wakeup', 0) > 0")" True "--sched-wakeup records sched_wakeup"
 [ -s "$T/alias.pftrace" ] || fail "--output did not write"
 run_rc 0 "$SCXTOP" trace --duration 0.1 --output-file "$T/alias2.pftrace"
 [ -s "$T/alias2.pftrace" ] || fail "--output-file did not write"

@@ -33,6 +33,7 @@ struct trace_opts {
 	int verbose;
 	const char *convert;
 	bool no_compact;
+	bool sched_wakeup;
 	uint64_t synthetic;
 	uint64_t seed;
 	int cpus;
@@ -301,6 +302,7 @@ static int run_live(const struct trace_opts *o)
 					   : 1000ULL * 1000000ULL;
 	lo.warmup_ns = (uint64_t)(o->warmup_s * 1e9);
 	lo.verbose_sched = o->no_compact;
+	lo.sched_wakeup = o->sched_wakeup;
 	if (!dest)
 		dest = def = live_default_output();
 	err = out_open(&out, dest, !o->output);
@@ -344,9 +346,10 @@ static int trace_run(const struct cli_ctx *cli, int argc, char **argv)
 	if (o.trace_ms && o.duration_s > 0)
 		return cli_usage_error(cli, "-d/--trace-ms and --duration both set the length; "
 					    "give one");
-	if ((o.convert || o.synthetic) && (o.trace_ms || o.duration_s > 0 || o.warmup_s > 0))
-		return cli_usage_error(cli, "-d, --duration and -s apply to live recording, not "
-					    "to --convert");
+	if ((o.convert || o.synthetic) &&
+	    (o.trace_ms || o.duration_s > 0 || o.warmup_s > 0 || o.sched_wakeup))
+		return cli_usage_error(cli, "-d, --duration, -s and --sched-wakeup apply to live "
+					    "recording, not to --convert");
 	if (o.convert && o.synthetic)
 		return cli_usage_error(cli, "--convert and --synthetic exclude each other");
 	if (o.output && !o.output[0])
@@ -382,6 +385,8 @@ static const struct cli_option trace_options[] = {
 		"directory) or a Perfetto trace", .flags = CLI_FILE),
 	CLI_OPT(0, "no-compact-sched", CLI_FLAG, struct trace_opts, no_compact, NULL,
 		"write sched_switch/sched_waking as full ftrace events (larger; for old readers)"),
+	CLI_OPT(0, "sched-wakeup", CLI_FLAG, struct trace_opts, sched_wakeup, NULL,
+		"also record sched_wakeup (sched_waking, always recorded, comes first)"),
 	CLI_OPT('v', "verbose", CLI_COUNT, struct trace_opts, verbose, NULL,
 		"more messages (-vv: libbpf debug output)"),
 	CLI_OPT(0, "synthetic", CLI_U64, struct trace_opts, synthetic, "N",

@@ -28,6 +28,7 @@ struct live {
 	struct scxtop_cpu_stats *cpus;
 	unsigned nr_cpus;
 	uint64_t records, outside, bad;
+	uint32_t types;			/* streamed event types (collector mask) */
 	int err;
 };
 
@@ -214,6 +215,12 @@ int live_trace_run(const struct live_trace_opts *o, FILE *fp, struct live_trace_
 	memset(&l, 0, sizeof(l));
 	memset(out, 0, sizeof(*out));
 	co.stream = false;	/* on when the recording starts, after the warmup */
+	/*
+	 * sched_wakeup repeats sched_waking a moment later (trace_processor only
+	 * lists it): left out unless asked for, it is a third of all wake events.
+	 */
+	l.types = o->sched_wakeup ? 0 : ~0u & ~(1u << SCXTOP_EV_WAKEUP);
+	co.stream_types = l.types;
 	co.on_event = on_record;
 	co.ctx = &l;
 	err = collector_open(&l.c, &co, why, sizeof(why));
@@ -250,7 +257,7 @@ int live_trace_run(const struct live_trace_opts *o, FILE *fp, struct live_trace_
 		goto out;
 	out->processes = ps.processes;
 	out->threads = ps.threads;
-	collector_set_stream(l.c, true, 0);
+	collector_set_stream(l.c, true, l.types);
 	/*
 	 * Make every CPU switch once, so the task running on each one is known
 	 * from the start (compact_sched names the previous task of a switch only
@@ -260,7 +267,7 @@ int live_trace_run(const struct live_trace_opts *o, FILE *fp, struct live_trace_
 	pr_info("recording %.3f s (Ctrl-C stops early)", (double)o->duration_ns / 1e9);
 	stop = pump(&l, l.start_ts + o->duration_ns);
 	l.stop_ts = now_boot_ns();
-	collector_set_stream(l.c, false, 0);
+	collector_set_stream(l.c, false, l.types);
 	/* What is still queued up to the stop time belongs to the trace. */
 	while ((err = collector_drain(l.c)) > 0 && !l.err)
 		;

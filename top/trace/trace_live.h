@@ -16,6 +16,7 @@ struct live_trace_opts {
 	uint64_t duration_ns;	/* recording length after the warmup */
 	uint64_t warmup_ns;	/* attached but not recording */
 	bool verbose_sched;	/* no compact_sched */
+	bool sched_wakeup;	/* also record sched_wakeup (sched_waking says the same, earlier) */
 };
 
 struct live_trace_stats {

@@ -249,14 +249,14 @@ int live_trace_run(const struct live_trace_opts *o, FILE *fp, struct live_trace_
 	err = pftrace_writer_create(&l.w, fp, &po);
 	if (err)
 		goto out;
-	l.start_ts = now_boot_ns();
-	l.stop_ts = UINT64_MAX;
 	/* What runs now, with names and command lines, before the first event. */
-	err = procscan_write(l.w, l.start_ts, NULL, &ps);
+	err = procscan_write(l.w, now_boot_ns(), NULL, &ps);
 	if (err)
 		goto out;
 	out->processes = ps.processes;
 	out->threads = ps.threads;
+	l.start_ts = now_boot_ns();
+	l.stop_ts = UINT64_MAX;
 	collector_set_stream(l.c, true, l.types);
 	/*
 	 * Make every CPU switch once, so the task running on each one is known

@@ -8,7 +8,7 @@
 
 static int rec(const char *event, const char *trace, struct sched_event *ev)
 {
-	struct perf_sched_record r;
+	static struct perf_sched_record r;	/* ev's strings point into r.scratch */
 
 	memset(&r, 0, sizeof(r));
 	r.comm = "waker";

@@ -72,24 +72,11 @@ int atomic_file_open(struct atomic_file *af, const char *path, unsigned flags)
 {
 	int fd, err;
 
-	struct stat st;
-
 	memset(af, 0, sizeof(*af));
 	if ((flags & ATOMIC_NOREPLACE) && fs_exists(path))
 		return -EEXIST;
 	af->flags = flags;
 	af->path = xstrdup(path);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		/* A device, FIFO or socket: never rename over it. */
-		af->fp = fopen(path, "we");
-		if (!af->fp) {
-			err = err_errno();
-			free(af->path);
-			memset(af, 0, sizeof(*af));
-			return err;
-		}
-		return 0;
-	}
 	af->tmp_path = tmp_template(path);
 	fd = mkostemp(af->tmp_path, O_CLOEXEC);
 	if (fd < 0) {
@@ -122,15 +109,11 @@ int atomic_file_commit(struct atomic_file *af)
 		return -EBADF;
 	if (fflush(af->fp) || ferror(af->fp))
 		err = err_errno();
-	else if (af->tmp_path && fsync(fileno(af->fp)))
+	else if (fsync(fileno(af->fp)))
 		err = err_errno();
 	if (fclose(af->fp) && !err)
 		err = err_errno();
 	af->fp = NULL;
-	if (!af->tmp_path) {	/* written directly */
-		atomic_file_abort(af);
-		return err;
-	}
 	if (!err)
 		err = rename_into_place(af->tmp_path, af->path, af->flags & ATOMIC_NOREPLACE);
 	if (err) {

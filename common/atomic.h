@@ -7,10 +7,6 @@
  * output behind.
  *
  * Temporary names are "<dir>/.<name>.tmp.XXXXXX".
- *
- * A destination that exists and is not a regular file (/dev/null, a FIFO,
- * /dev/stdout) is written directly: renaming over it would replace the device
- * node or pipe with a file. Such output cannot be taken back on abort.
  */
 #ifndef SCX_COMMON_ATOMIC_H
 #define SCX_COMMON_ATOMIC_H
@@ -24,7 +20,7 @@ enum atomic_flags {
 
 struct atomic_file {
 	char *path;	/* final name (owned) */
-	char *tmp_path;	/* temporary name (owned); NULL when writing directly */
+	char *tmp_path;	/* temporary name (owned) */
 	FILE *fp;	/* write here */
 	unsigned flags;
 };

@@ -132,37 +132,6 @@ static void atomic_file__write_error__commit_fails_and_cleans(void **state)
 	free(p);
 }
 
-/*
- * A destination that is a device is written, never renamed over. Tested
- * through a symlink to /dev/null: if it were renamed over, only the link
- * would be replaced (and the test fail), never the device node.
- */
-static void atomic_file__device_destination__written_not_replaced(void **state)
-{
-	char *link = path_in("null-link");
-	struct atomic_file af;
-	struct stat st;
-
-	unlink(link);
-	assert_int_equal(symlink("/dev/null", link), 0);
-	assert_int_equal(atomic_file_open(&af, link, 0), 0);
-	assert_null(af.tmp_path);
-	fputs("discarded\n", af.fp);
-	assert_int_equal(atomic_file_commit(&af), 0);
-	assert_int_equal(lstat(link, &st), 0);
-	assert_true(S_ISLNK(st.st_mode));
-	assert_int_equal(stat("/dev/null", &st), 0);
-	assert_true(S_ISCHR(st.st_mode));
-	assert_int_equal(count_entries(test_tmpdir(), ".null-link.tmp."), 0);
-	/* abort cannot take back what a device got, but must not touch it either */
-	assert_int_equal(atomic_file_open(&af, link, 0), 0);
-	atomic_file_abort(&af);
-	assert_int_equal(lstat(link, &st), 0);
-	assert_true(S_ISLNK(st.st_mode));
-	unlink(link);
-	free(link);
-}
-
 static void staging_dir__commit__renamed_with_contents(void **state)
 {
 	char *p = path_in("bundle.out");
@@ -291,7 +260,6 @@ int main(void)
 		cmocka_unit_test(atomic_file__noreplace__existing_refused),
 		cmocka_unit_test(atomic_file__missing_directory__error),
 		cmocka_unit_test(atomic_file__write_error__commit_fails_and_cleans),
-		cmocka_unit_test(atomic_file__device_destination__written_not_replaced),
 		cmocka_unit_test(staging_dir__commit__renamed_with_contents),
 		cmocka_unit_test(staging_dir__abort__nothing_left),
 		cmocka_unit_test(staging_dir__exists__refused_before_and_at_commit),

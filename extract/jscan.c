@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "extract/jscan.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1 for bytes that end the fast path of a string: '"', '\\', controls, non-ASCII. */
+static const uint8_t str_special[256] = {
+	[0x00 ... 0x1f] = 1,
+	['"'] = 1,
+	['\\'] = 1,
+	[0x80 ... 0xff] = 1,
+};
+
+static inline bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline void skip_ws(struct jscan *s)
+{
+	while (s->p < s->end && is_ws(*s->p))
+		s->p++;
+}
+
+static int fail_at(struct jscan *s, const char *at, const char *msg)
+{
+	s->err = msg;
+	s->err_pos = (size_t)(at - s->base);
+	return -EINVAL;
+}
+
+int jscan_fail(struct jscan *s, const char *msg)
+{
+	return fail_at(s, s->p, msg);
+}
+
+const char *jtype_name(enum jtype t)
+{
+	static const char *const names[] = {
+		[J_STRING] = "a string", [J_NUMBER] = "a number", [J_TRUE] = "a boolean",
+		[J_FALSE] = "a boolean", [J_NULL] = "null",	  [J_OBJECT] = "an object",
+		[J_ARRAY] = "an array",
+	};
+
+	return names[t];
+}
+
+void jscan_init(struct jscan *s, const char *data, size_t len, struct strbuf *scratch)
+{
+	memset(s, 0, sizeof(*s));
+	s->base = s->p = data;
+	s->end = data + len;
+	s->scratch = scratch;
+	strbuf_reset(scratch);
+	/* Decoded strings never exceed their encoded form, so this never reallocates
+	 * while the line is scanned and earlier decoded strings stay valid. */
+	strbuf_grow(scratch, len + 1);
+}
+
+bool jscan_blank(const struct jscan *s)
+{
+	for (const char *p = s->p; p < s->end; p++)
+		if (!is_ws(*p))
+			return false;
+	return true;
+}
+
+/* Length of the valid UTF-8 sequence starting at p (a byte >= 0x80), or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;	/* no UTF-8-encoded surrogates */
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;	/* nothing above U+10FFFF */
+	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+size_t utf8_valid_prefix(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		size_t n;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = utf8_seq(p, end);
+		if (!n)
+			break;
+		p += n;
+	}
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+static int hex4(const char *p, const char *end, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (end - p < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static char *put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		*o++ = (char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
+/* Decode the rest of a string that has escapes; [start, p) is plain text already scanned. */
+static int scan_string_slow(struct jscan *s, const char *start, const char *p, struct jstr *out)
+{
+	struct strbuf *sb = s->scratch;
+	char *o0 = sb->buf + sb->len, *o = o0;
+
+	memcpy(o, start, (size_t)(p - start));
+	o += p - start;
+	while (p < s->end) {
+		unsigned char c = (unsigned char)*p;
+
+		if (!str_special[c]) {
+			*o++ = (char)c;
+			p++;
+		} else if (c == '"') {
+			out->p = o0;
+			out->len = (size_t)(o - o0);
+			sb->len += out->len;
+			s->p = p + 1;
+			return 0;
+		} else if (c == '\\') {
+			const char *esc = p;
+			unsigned cp, lo;
+
+			if (p + 1 >= s->end)
+				return fail_at(s, p, "unterminated string");
+			switch (p[1]) {
+			case '"': *o++ = '"'; break;
+			case '\\': *o++ = '\\'; break;
+			case '/': *o++ = '/'; break;
+			case 'b': *o++ = '\b'; break;
+			case 'f': *o++ = '\f'; break;
+			case 'n': *o++ = '\n'; break;
+			case 'r': *o++ = '\r'; break;
+			case 't': *o++ = '\t'; break;
+			case 'u':
+				if (hex4(p + 2, s->end, &cp))
+					return fail_at(s, esc, "invalid \\u escape");
+				p += 4;
+				if (cp >= 0xdc00 && cp <= 0xdfff)
+					return fail_at(s, esc, "lone trailing surrogate in \\u escape");
+				if (cp >= 0xd800 && cp <= 0xdbff) {
+					if (s->end - p < 8 || p[2] != '\\' || p[3] != 'u' ||
+					    hex4(p + 4, s->end, &lo) || lo < 0xdc00 || lo > 0xdfff)
+						return fail_at(s, esc, "lone leading surrogate in \\u escape");
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					p += 6;
+				}
+				o = put_utf8(o, cp);
+				break;
+			default:
+				return fail_at(s, p, "invalid escape in string");
+			}
+			p += 2;
+		} else if (c < 0x20) {
+			return fail_at(s, p, "control character in string");
+		} else {
+			size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)s->end);
+
+			if (!n)
+				return fail_at(s, p, "invalid UTF-8 in string");
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	return fail_at(s, s->end, "unterminated string");
+}
+
+/* s->p is at the opening quote. */
+static int scan_string(struct jscan *s, struct jstr *out)
+{
+	const char *start = s->p + 1, *p = start, *end = s->end;
+
+	for (;;) {
+		while (p < end && !str_special[(unsigned char)*p])
+			p++;
+		if (p >= end)
+			return fail_at(s, end, "unterminated string");
+		if (*p == '"') {
+			out->p = start;
+			out->len = (size_t)(p - start);
+			s->p = p + 1;
+			return 0;
+		}
+		if (*p == '\\')
+			return scan_string_slow(s, start, p, out);
+		if ((unsigned char)*p < 0x20)
+			return fail_at(s, p, "control character in string");
+		size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+		if (!n)
+			return fail_at(s, p, "invalid UTF-8 in string");
+		p += n;
+	}
+}
+
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int scan_number(struct jscan *s, struct jval *v)
+{
+	const char *p = s->p, *end = s->end, *start = p;
+	bool neg = false, overflow = false;
+	uint64_t u = 0;
+
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (p >= end || !is_digit(*p))
+		return fail_at(s, p, "invalid number");
+	if (*p == '0') {
+		p++;
+	} else {
+		while (p < end && is_digit(*p)) {
+			unsigned d = (unsigned)(*p - '0');
+
+			if (u > (UINT64_MAX - d) / 10)
+				overflow = true;
+			else
+				u = u * 10 + d;
+			p++;
+		}
+	}
+	v->is_int = true;
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || !is_digit(*p))
+			return fail_at(s, p, "invalid number");
+		while (p < end && is_digit(*p))
+			p++;
+		v->is_int = false;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || !is_digit(*p))
+			return fail_at(s, p, "invalid number");
+		while (p < end && is_digit(*p))
+			p++;
+		v->is_int = false;
+	}
+	v->type = J_NUMBER;
+	v->str.p = start;
+	v->str.len = (size_t)(p - start);
+	v->is_u64 = v->is_int && !neg && !overflow;
+	v->u = v->is_u64 ? u : 0;
+	v->is_i64 = v->is_int && !overflow &&
+		    (neg ? u <= (uint64_t)INT64_MAX + 1 : u <= (uint64_t)INT64_MAX);
+	v->i = !v->is_i64 ? 0 : neg ? (int64_t)(0 - u) : (int64_t)u;
+	s->p = p;
+	return 0;
+}
+
+static int scan_literal(struct jscan *s, const char *lit, enum jtype t, struct jval *v)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n))
+		return fail_at(s, s->p, "invalid literal");
+	s->p += n;
+	v->type = t;
+	return 0;
+}
+
+static int open_container(struct jscan *s, bool array)
+{
+	uint64_t bit;
+
+	if (s->depth >= JSCAN_MAX_DEPTH)
+		return fail_at(s, s->p, "nesting too deep");
+	bit = 1ull << s->depth;
+	s->depth++;
+	s->first |= bit;
+	if (array)
+		s->arr |= bit;
+	else
+		s->arr &= ~bit;
+	s->p++;
+	return 0;
+}
+
+int jscan_value(struct jscan *s, struct jval *v)
+{
+	skip_ws(s);
+	v->is_u64 = v->is_i64 = v->is_int = false;
+	if (s->p >= s->end)
+		return fail_at(s, s->p, "unexpected end of line, expected a value");
+	switch (*s->p) {
+	case '"':
+		v->type = J_STRING;
+		return scan_string(s, &v->str);
+	case '{':
+		v->type = J_OBJECT;
+		return open_container(s, false);
+	case '[':
+		v->type = J_ARRAY;
+		return open_container(s, true);
+	case 't':
+		return scan_literal(s, "true", J_TRUE, v);
+	case 'f':
+		return scan_literal(s, "false", J_FALSE, v);
+	case 'n':
+		return scan_literal(s, "null", J_NULL, v);
+	default:
+		if (*s->p == '-' || is_digit(*s->p))
+			return scan_number(s, v);
+		return fail_at(s, s->p, "expected a value");
+	}
+}
+
+/* Shared by objects and arrays: consume ',' or the closing bracket. 1 more, 0 closed. */
+static int container_next(struct jscan *s, char close)
+{
+	uint64_t bit = 1ull << (s->depth - 1);
+
+	skip_ws(s);
+	if (s->p >= s->end)
+		return fail_at(s, s->p, "unexpected end of line inside a container");
+	if (*s->p == close) {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	if (s->first & bit) {
+		s->first &= ~bit;
+		return 1;
+	}
+	if (*s->p != ',')
+		return fail_at(s, s->p, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+	s->p++;
+	skip_ws(s);
+	return 1;
+}
+
+int jscan_object_next(struct jscan *s, struct jstr *key)
+{
+	int r = container_next(s, '}');
+
+	if (r <= 0)
+		return r;
+	if (s->p >= s->end || *s->p != '"')
+		return fail_at(s, s->p, "expected a string key");
+	r = scan_string(s, key);
+	if (r)
+		return r;
+	skip_ws(s);
+	if (s->p >= s->end || *s->p != ':')
+		return fail_at(s, s->p, "expected ':' after a key");
+	s->p++;
+	return 1;
+}
+
+int jscan_array_next(struct jscan *s)
+{
+	return container_next(s, ']');
+}
+
+int jscan_skip_rest(struct jscan *s)
+{
+	unsigned depth = s->depth;
+	int r;
+
+	if (!depth)
+		return 0;
+	for (;;) {
+		struct jstr key;
+
+		if (s->arr & (1ull << (depth - 1)))
+			r = jscan_array_next(s);
+		else
+			r = jscan_object_next(s, &key);
+		if (r <= 0)
+			return r;
+		r = jscan_skip_value(s);
+		if (r)
+			return r;
+	}
+}
+
+int jscan_skip_value(struct jscan *s)
+{
+	struct jval v;
+	int r = jscan_value(s, &v);
+
+	if (r)
+		return r;
+	if (v.type == J_OBJECT || v.type == J_ARRAY)
+		return jscan_skip_rest(s);
+	return 0;
+}
+
+int jscan_finish(struct jscan *s)
+{
+	skip_ws(s);
+	if (s->p != s->end)
+		return fail_at(s, s->p, "unexpected characters after the JSON value");
+	return 0;
+}
+
+bool jscan_number_double(const struct jval *v, double *out)
+{
+	char buf[64], *copy = buf;
+	double d;
+
+	if (v->str.len >= sizeof(buf))
+		copy = xmalloc(v->str.len + 1);
+	memcpy(copy, v->str.p, v->str.len);
+	copy[v->str.len] = '\0';
+	d = strtod(copy, NULL);
+	if (copy != buf)
+		free(copy);
+	*out = d;
+	return isfinite(d);
+}

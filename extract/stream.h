@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The I/O frame shared by the extract commands: a JSONL input (a file or "-" for
+ * stdin) read line by line, stopping at SIGINT/SIGTERM/SIGHUP even while blocked
+ * on a pipe; malformed lines either stop the run (naming the line) or, with
+ * skip_bad, are counted and reported once; and outputs that are opened (as
+ * temporary files) before the input is read, so a bad -o path fails at once,
+ * and appear whole at the end or not at all.
+ *
+ * Every function here reports its own error ("scxprof: <what>: <why>") and
+ * returns a negative errno (-EINTR when a signal stopped it).
+ */
+#ifndef SCX_EXTRACT_STREAM_H
+#define SCX_EXTRACT_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/atomic.h"
+#include "common/strbuf.h"
+
+struct stream_input {
+	const char *label;	/* the path, or "stdin" */
+	int fd;
+	bool owned;
+	uint64_t lines, records, blank, bad;
+};
+
+int stream_input_open(struct stream_input *in, const char *path);
+void stream_input_close(struct stream_input *in);
+
+/*
+ * Called per line: 1 for a record, 0 for a blank line, negative for a malformed
+ * one with the reason written to why.
+ */
+typedef int (*stream_line_fn)(void *arg, const char *line, size_t len, char *why,
+			      size_t why_len);
+
+/* Feed every line to fn. */
+int stream_lines(struct stream_input *in, bool skip_bad, stream_line_fn fn, void *arg);
+
+struct stream_outputs {
+	struct atomic_file out, rep;
+	bool out_open, rep_open;
+};
+
+void stream_outputs_init(struct stream_outputs *o);
+/* Create the temporaries of the output (NULL: stdout) and of the optional report. */
+int stream_outputs_open(struct stream_outputs *o, const char *out_path, const char *rep_path);
+/* Write and rename into place (out to stdout when no path was given). */
+int stream_outputs_commit(struct stream_outputs *o, const struct strbuf *out,
+			  const struct strbuf *rep);
+/* Remove whatever was not committed. */
+void stream_outputs_abort(struct stream_outputs *o);
+
+#endif

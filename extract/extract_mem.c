@@ -420,12 +420,12 @@ static void summarize(const struct extract_mem *x, const size_t *gis, size_t nr_
 			}
 			e->comms[e->nr_comms - 1].count += st->count;
 			add_hint(&hints, st->hint0, st->hint0_count);
-			for (size_t it = 0; st->hints && u64map_next(st->hints, &it, &hint, &cnt); it++)
+			for (size_t it = 0; st->hints && u64map_next(st->hints, &it, &hint, &cnt);)
 				add_hint(&hints, hint, *cnt);
 		}
 		e->aggregated = e->nr_comms > 1;
 		e->hints = xmalloc((hints.len ? hints.len : 1) * sizeof(*e->hints));
-		for (size_t it = 0; u64map_next(&hints, &it, &hint, &cnt); it++)
+		for (size_t it = 0; u64map_next(&hints, &it, &hint, &cnt);)
 			e->hints[e->nr_hints++] = (struct hint_count){hint, *cnt};
 		u64map_release(&hints);
 		qsort(e->hints, e->nr_hints, sizeof(*e->hints), hint_cmp);

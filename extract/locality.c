@@ -37,7 +37,7 @@ static void loc_map_downsample(struct loc_page_map *m)
 
 		u64map_init(&keep);
 		m->shift++;
-		for (size_t it = 0; u64map_next(&m->map, &it, &key, &val); it++) {
+		for (size_t it = 0; u64map_next(&m->map, &it, &key, &val);) {
 			if (page_sampled_out(key & PAGE_MASK, m->shift))
 				m->unsampled += *val;
 			else
@@ -77,7 +77,7 @@ void loc_pages_build(struct loc_pages *p, const struct loc_page_map *m)
 
 	memset(p, 0, sizeof(*p));
 	p->e = xmalloc((m->map.len ? m->map.len : 1) * sizeof(*p->e));
-	for (size_t it = 0; u64map_next(&m->map, &it, &key, &val); it++) {
+	for (size_t it = 0; u64map_next(&m->map, &it, &key, &val);) {
 		p->e[n].key = (key & PAGE_MASK) << 16 | key >> PAGE_BITS;
 		p->e[n].count = *val;
 		n++;

@@ -1008,7 +1008,7 @@ static size_t layout_members(const struct extract_mem *x, const struct layout *l
 		if (l->subcell_of[nid] == s)
 			out[n++] = nid_summary(x, nid);
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j && entry_cmp(&out[j - 1], &out[j]) > 0; j--) {
+		for (size_t j = i; j && entry_cmp(out[j - 1], out[j]) > 0; j--) {
 			const struct mem_summary_entry *t = out[j];
 
 			out[j] = out[j - 1];

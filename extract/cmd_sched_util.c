@@ -24,7 +24,6 @@ struct sched_ctx {
 	struct sched_util *u;
 	struct sched_record_reader rr;
 	struct strbuf err;
-	bool failed;
 };
 
 static int feed_line(void *arg, const char *line, size_t len, char *why, size_t why_len)
@@ -37,11 +36,14 @@ static int feed_line(void *arg, const char *line, size_t len, char *why, size_t 
 		snprintf(why, why_len, "%s", c->rr.err);
 		return ret;
 	}
-	if (ret > 0 && sched_util_add(c->u, &r, &c->err)) {
-		/* Not a malformed line: stop at once, even with --skip-bad. */
-		c->failed = true;
-		snprintf(why, why_len, "%s", c->err.buf);
-		return 0;
+	if (ret > 0) {
+		int err = sched_util_add(c->u, &r, &c->err);
+
+		if (err) {
+			/* Not a malformed line: stop at once, even with --skip-bad. */
+			snprintf(why, why_len, "%s", c->err.buf);
+			return err;
+		}
 	}
 	return ret;
 }
@@ -81,7 +83,7 @@ static int sched_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = stream_lines(&in, o.skip_bad, feed_line, &c);
 	if (ret)
 		goto out;
-	if (c.failed || sched_util_finish(c.u, &c.err)) {
+	if (sched_util_finish(c.u, &c.err)) {
 		pr_err("%s", c.err.buf);
 		ret = -EINVAL;
 		goto out;

@@ -219,9 +219,9 @@ wrong_type:
 			      fields[f].kind == K_STR	  ? "a string"
 			      : fields[f].kind == K_U32 ? "an unsigned 32-bit integer"
 							: "an unsigned 64-bit integer",
-			      v.type == J_NUMBER && !v.is_int ? "a floating-point number"
-			      : v.type == J_NUMBER		? "a negative number"
-							: jtype_name(v.type));
+			      fields[f].kind == K_STR || v.type != J_NUMBER ? jtype_name(v.type)
+			      : !v.is_int				 ? "a floating-point number"
+									 : "a negative number");
 	}
 	if (ret < 0 || jscan_finish(&s))
 		goto syntax;

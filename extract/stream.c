@@ -90,6 +90,10 @@ int stream_lines(struct stream_input *in, bool skip_bad, stream_line_fn fn, void
 			in->records++;
 		} else if (r == 0) {
 			in->blank++;
+		} else if (r != -EINVAL) {
+			pr_err("%s", why);
+			line_reader_release(&lr);
+			return r;
 		} else if (skip_bad) {
 			if (!in->bad++)
 				snprintf(first, sizeof(first), "line %llu: %s",

@@ -31,8 +31,8 @@ int stream_input_open(struct stream_input *in, const char *path);
 void stream_input_close(struct stream_input *in);
 
 /*
- * Called per line: 1 for a record, 0 for a blank line, negative for a malformed
- * one with the reason written to why.
+ * Called per line: 1 for a record, 0 for a blank line, -EINVAL for a malformed
+ * line, another negative errno to stop at once; the reason goes to why.
  */
 typedef int (*stream_line_fn)(void *arg, const char *line, size_t len, char *why,
 			      size_t why_len);

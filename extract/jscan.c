@@ -21,8 +21,27 @@ static inline bool is_ws(char c)
 
 static inline void skip_ws(struct jscan *s)
 {
-	while (s->p < s->end && is_ws(*s->p))
+	/* JSONL from `scxprof process` has no whitespace: one compare in the usual case. */
+	while (s->p < s->end && (unsigned char)*s->p <= ' ' && is_ws(*s->p))
 		s->p++;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/*
+ * Bytes of p[0..8) that end the fast path ('"', '\\', controls, non-ASCII) as
+ * their high bits. The lowest flagged byte is exact (borrows only move up), so
+ * ctz finds the first special byte. Little-endian loads.
+ */
+static inline uint64_t word_special(const char *p)
+{
+	uint64_t x, q, b;
+
+	memcpy(&x, p, 8);
+	q = x ^ (ONES * '"');
+	b = x ^ (ONES * '\\');
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | (x - ONES * 0x20) | x) & HIGHS;
 }
 
 static int fail_at(struct jscan *s, const char *at, const char *msg)
@@ -235,10 +254,24 @@ static int scan_string(struct jscan *s, struct jstr *out)
 	const char *start = s->p + 1, *p = start, *end = s->end;
 
 	for (;;) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (end - p >= 8) {
+			uint64_t m = word_special(p);
+
+			if (m) {
+				p += __builtin_ctzll(m) >> 3;
+				goto special;
+			}
+			p += 8;
+		}
+#endif
 		while (p < end && !str_special[(unsigned char)*p])
 			p++;
 		if (p >= end)
 			return fail_at(s, end, "unterminated string");
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+special:
+#endif
 		if (*p == '"') {
 			out->p = start;
 			out->len = (size_t)(p - start);
@@ -279,7 +312,8 @@ static int scan_number(struct jscan *s, struct jval *v)
 		while (p < end && is_digit(*p)) {
 			unsigned d = (unsigned)(*p - '0');
 
-			if (u > (UINT64_MAX - d) / 10)
+			/* UINT64_MAX = 1844674407370955161 * 10 + 5 */
+			if (u >= 1844674407370955161ull && (u > 1844674407370955161ull || d > 5))
 				overflow = true;
 			else
 				u = u * 10 + d;
@@ -375,7 +409,7 @@ int jscan_value(struct jscan *s, struct jval *v)
 }
 
 /* Shared by objects and arrays: consume ',' or the closing bracket. 1 more, 0 closed. */
-static int container_next(struct jscan *s, char close)
+static inline __attribute__((always_inline)) int container_next(struct jscan *s, char close)
 {
 	uint64_t bit = 1ull << (s->depth - 1);
 

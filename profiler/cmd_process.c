@@ -38,6 +38,8 @@
 #define OUT_FLUSH (256 * 1024)
 #define EXTRACT_DIR ".bundle"	/* inside the staging directory, removed before commit */
 #define SIG_CHECK_LINES 4096
+#define PERF_STDERR_CAP (16 * 1024)	/* perf script's stderr kept for summary.json */
+#define PERF_STDERR_SHOWN 2000		/* ... and shown in a message (log lines are <= 4 KiB) */
 
 struct process_opts {
 	const char *file;
@@ -312,6 +314,22 @@ static ssize_t gen_read_fn(void *ctx, void *buf, size_t n)
 	return r;
 }
 
+/* perf's stderr for a message: the first lines, and how much more summary.json has. */
+static const char *excerpt(const char *s, struct strbuf *sb)
+{
+	size_t n = strlen(s), cut;
+	const char *nl;
+
+	if (n <= PERF_STDERR_SHOWN)
+		return s;
+	nl = memrchr(s, '\n', PERF_STDERR_SHOWN);
+	cut = nl ? (size_t)(nl - s) : PERF_STDERR_SHOWN;
+	strbuf_reset(sb);
+	strbuf_add(sb, s, cut);
+	strbuf_addf(sb, "\n... (%zu more bytes in %s)", n - cut, PROCESS_SUMMARY);
+	return sb->buf;
+}
+
 static bool mentions_cgroup(const char *s)
 {
 	return strcasestr(s, "cgroup") != NULL;
@@ -333,10 +351,12 @@ static int run_perf_script(struct process_ctx *c, struct feeder *f, struct part 
 		.out = CHILD_IO_PIPE,
 		.err = CHILD_IO_PIPE,
 		.new_pgrp = true,
+		.err_cap = PERF_STDERR_CAP,
 	};
 	struct child child;
 	struct gen_read g = {.child = &child};
 	struct line_reader lr;
+	struct strbuf sb = STRBUF_INIT;
 	char st[64];
 	int err;
 
@@ -358,28 +378,33 @@ static int run_perf_script(struct process_ctx *c, struct feeder *f, struct part 
 	child_status_str(&child, st, sizeof(st));
 	snprintf(p->status, sizeof(p->status), "%s", st);
 	free(p->perf_stderr);
-	p->perf_stderr = xstrdup(child_stderr(&child));
+	if (child.err_dropped)
+		p->perf_stderr = xasprintf("%s\n... (%zu more bytes)", child_stderr(&child),
+					   child.err_dropped);
+	else
+		p->perf_stderr = xstrdup(child_stderr(&child));
 	p->script_bytes = g.bytes;
 	if (child_success(&child)) {
 		if (*p->perf_stderr)
 			warn_keep(c, "perf script reported diagnostics for %s:\n%s", data,
-				  p->perf_stderr);
+				  excerpt(p->perf_stderr, &sb));
 	} else if (g.bytes > 0) {
 		warn_keep(c, "perf script %s after writing %llu bytes from %s. Continuing with the "
 			  "generated output because the output is non-empty.", st,
 			  (unsigned long long)g.bytes, data);
 		if (*p->perf_stderr)
 			warn_keep(c, "perf script reported diagnostics for %s:\n%s", data,
-				  p->perf_stderr);
+				  excerpt(p->perf_stderr, &sb));
 	} else if (strstr(p->fields, "cgroup") && mentions_cgroup(p->perf_stderr)) {
 		*retry = true;
 	} else {
 		pr_err("perf script failed with status: %s%s%s", st, *p->perf_stderr ? ": " : "",
-		       p->perf_stderr);
+		       excerpt(p->perf_stderr, &sb));
 		err = -EPROTO;
 	}
 out:
 	child_release(&child);
+	strbuf_release(&sb);
 	return err;
 }
 
@@ -469,8 +494,8 @@ static int run_part(struct process_ctx *c, enum part_kind kind)
 		err = run_perf_script(c, &f, p, path, &retry);
 		if (!err && retry) {
 			warn_keep(c, "%s has no cgroup in its samples (recorded without "
-				  "--all-cgroups?): perf script said: %s; running it without the "
-				  "cgroup field", data, p->perf_stderr);
+				  "--all-cgroups?): running perf script again without the cgroup "
+				  "field. perf said:\n%s", path, excerpt(p->perf_stderr, &sb));
 			p->fields = PERF_MEM_SCRIPT_FIELDS_NO_CGROUP;
 			err = run_perf_script(c, &f, p, path, &retry);
 		}

@@ -21,7 +21,7 @@
 #include "extract/extract_mem.h"
 #include "extract/locality.h"
 #include "extract/mem_record.h"
-#include "extract/stream.h"
+#include "extract/extract_io.h"
 #include "profiler/commands.h"
 
 static const char *const cluster_names[] = {"comm", "locality", NULL};
@@ -72,8 +72,8 @@ static int mem_run(const struct cli_ctx *cli, int argc, char **argv)
 	struct extract_mem_opts xo;
 	struct mem_ctx c = {0};
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT, text = STRBUF_INIT;
-	struct stream_outputs outs;
-	struct stream_input in;
+	struct extract_outputs outs;
+	struct extract_input in;
 	int ret, argi;
 
 	ret = cli_parse(cli, argc, argv, &o, &argi);
@@ -104,15 +104,15 @@ static int mem_run(const struct cli_ctx *cli, int argc, char **argv)
 		return ret;
 	}
 	mem_record_reader_init(&c.rr);
-	stream_outputs_init(&outs);
+	extract_outputs_init(&outs);
 
-	ret = stream_input_open(&in, o.file);
+	ret = extract_input_open(&in, o.file);
 	if (ret)
 		goto out;
-	ret = stream_outputs_open(&outs, o.output, o.report);
+	ret = extract_outputs_open(&outs, o.output, o.report);
 	if (ret)
 		goto out;
-	ret = stream_lines(&in, o.skip_bad, feed_line, &c);
+	ret = extract_lines(&in, o.skip_bad, feed_line, &c);
 	if (ret)
 		goto out;
 	extract_mem_finish(c.x);
@@ -123,14 +123,14 @@ static int mem_run(const struct cli_ctx *cli, int argc, char **argv)
 		struct strbuf rep = STRBUF_INIT;
 
 		extract_mem_report_json(c.x, &rep);
-		ret = stream_outputs_commit(&outs, &out, &rep);
+		ret = extract_outputs_commit(&outs, &out, &rep);
 		strbuf_release(&rep);
 	} else {
-		ret = stream_outputs_commit(&outs, &out, NULL);
+		ret = extract_outputs_commit(&outs, &out, NULL);
 	}
 out:
-	stream_outputs_abort(&outs);
-	stream_input_close(&in);
+	extract_outputs_abort(&outs);
+	extract_input_close(&in);
 	mem_record_reader_release(&c.rr);
 	extract_mem_free(c.x);
 	strbuf_release(&err);

@@ -8,7 +8,7 @@
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "extract/sched_util.h"
-#include "extract/stream.h"
+#include "extract/extract_io.h"
 #include "profiler/commands.h"
 
 struct sched_opts {
@@ -54,8 +54,8 @@ static int sched_run(const struct cli_ctx *cli, int argc, char **argv)
 	struct sched_categories cats;
 	struct sched_ctx c = {.err = STRBUF_INIT};
 	struct strbuf out = STRBUF_INIT, text = STRBUF_INIT;
-	struct stream_outputs outs;
-	struct stream_input in;
+	struct extract_outputs outs;
+	struct extract_input in;
 	int ret, argi;
 
 	ret = cli_parse(cli, argc, argv, &o, &argi);
@@ -72,15 +72,15 @@ static int sched_run(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	c.u = sched_util_new(o.window_ms, &cats, NULL, NULL);
 	sched_record_reader_init(&c.rr);
-	stream_outputs_init(&outs);
+	extract_outputs_init(&outs);
 
-	ret = stream_input_open(&in, o.file);
+	ret = extract_input_open(&in, o.file);
 	if (ret)
 		goto out;
-	ret = stream_outputs_open(&outs, o.output, NULL);
+	ret = extract_outputs_open(&outs, o.output, NULL);
 	if (ret)
 		goto out;
-	ret = stream_lines(&in, o.skip_bad, feed_line, &c);
+	ret = extract_lines(&in, o.skip_bad, feed_line, &c);
 	if (ret)
 		goto out;
 	if (sched_util_finish(c.u, &c.err)) {
@@ -97,10 +97,10 @@ static int sched_run(const struct cli_ctx *cli, int argc, char **argv)
 		fputs(text.buf, stderr);
 	}
 	sched_util_write(c.u, &out);
-	ret = stream_outputs_commit(&outs, &out, NULL);
+	ret = extract_outputs_commit(&outs, &out, NULL);
 out:
-	stream_outputs_abort(&outs);
-	stream_input_close(&in);
+	extract_outputs_abort(&outs);
+	extract_input_close(&in);
 	sched_record_reader_release(&c.rr);
 	sched_util_free(c.u);
 	sched_categories_release(&cats);

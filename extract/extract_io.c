@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "extract/stream.h"
+#include "extract/extract_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 
 #define SIGNAL_CHECK_LINES 65536
 
-int stream_input_open(struct stream_input *in, const char *path)
+int extract_input_open(struct extract_input *in, const char *path)
 {
 	memset(in, 0, sizeof(*in));
 	in->fd = -1;
@@ -31,7 +31,7 @@ int stream_input_open(struct stream_input *in, const char *path)
 	return 0;
 }
 
-void stream_input_close(struct stream_input *in)
+void extract_input_close(struct extract_input *in)
 {
 	if (in->owned && in->fd >= 0)
 		close(in->fd);
@@ -42,7 +42,7 @@ void stream_input_close(struct stream_input *in)
 /* read(2) that a signal interrupts even on a pipe with no data. */
 static ssize_t read_or_signal(void *ctx, void *buf, size_t n)
 {
-	struct stream_input *in = ctx;
+	struct extract_input *in = ctx;
 	struct pollfd p[2] = {{.fd = in->fd, .events = POLLIN}, {.fd = sigwatch_fd(), .events = POLLIN}};
 	ssize_t r;
 
@@ -69,7 +69,7 @@ static int interrupted(void)
 	return -EINTR;
 }
 
-int stream_lines(struct stream_input *in, bool skip_bad, stream_line_fn fn, void *arg)
+int extract_lines(struct extract_input *in, bool skip_bad, extract_line_fn fn, void *arg)
 {
 	struct line_reader lr;
 	char why[512], first[600] = "";
@@ -115,12 +115,12 @@ int stream_lines(struct stream_input *in, bool skip_bad, stream_line_fn fn, void
 	return 0;
 }
 
-void stream_outputs_init(struct stream_outputs *o)
+void extract_outputs_init(struct extract_outputs *o)
 {
 	memset(o, 0, sizeof(*o));
 }
 
-int stream_outputs_open(struct stream_outputs *o, const char *out_path, const char *rep_path)
+int extract_outputs_open(struct extract_outputs *o, const char *out_path, const char *rep_path)
 {
 	int r;
 
@@ -154,7 +154,7 @@ static int write_file(struct atomic_file *af, bool *open, const struct strbuf *s
 	return 0;
 }
 
-int stream_outputs_commit(struct stream_outputs *o, const struct strbuf *out,
+int extract_outputs_commit(struct extract_outputs *o, const struct strbuf *out,
 			  const struct strbuf *rep)
 {
 	int r;
@@ -176,7 +176,7 @@ int stream_outputs_commit(struct stream_outputs *o, const struct strbuf *out,
 	return 0;
 }
 
-void stream_outputs_abort(struct stream_outputs *o)
+void extract_outputs_abort(struct extract_outputs *o)
 {
 	if (o->out_open)
 		atomic_file_abort(&o->out);

@@ -10,8 +10,8 @@
  * Every function here reports its own error ("scxprof: <what>: <why>") and
  * returns a negative errno (-EINTR when a signal stopped it).
  */
-#ifndef SCX_EXTRACT_STREAM_H
-#define SCX_EXTRACT_STREAM_H
+#ifndef SCX_EXTRACT_EXTRACT_IO_H
+#define SCX_EXTRACT_EXTRACT_IO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,38 +20,38 @@
 #include "common/atomic.h"
 #include "common/strbuf.h"
 
-struct stream_input {
+struct extract_input {
 	const char *label;	/* the path, or "stdin" */
 	int fd;
 	bool owned;
 	uint64_t lines, records, blank, bad;
 };
 
-int stream_input_open(struct stream_input *in, const char *path);
-void stream_input_close(struct stream_input *in);
+int extract_input_open(struct extract_input *in, const char *path);
+void extract_input_close(struct extract_input *in);
 
 /*
  * Called per line: 1 for a record, 0 for a blank line, -EINVAL for a malformed
  * line, another negative errno to stop at once; the reason goes to why.
  */
-typedef int (*stream_line_fn)(void *arg, const char *line, size_t len, char *why,
+typedef int (*extract_line_fn)(void *arg, const char *line, size_t len, char *why,
 			      size_t why_len);
 
 /* Feed every line to fn. */
-int stream_lines(struct stream_input *in, bool skip_bad, stream_line_fn fn, void *arg);
+int extract_lines(struct extract_input *in, bool skip_bad, extract_line_fn fn, void *arg);
 
-struct stream_outputs {
+struct extract_outputs {
 	struct atomic_file out, rep;
 	bool out_open, rep_open;
 };
 
-void stream_outputs_init(struct stream_outputs *o);
+void extract_outputs_init(struct extract_outputs *o);
 /* Create the temporaries of the output (NULL: stdout) and of the optional report. */
-int stream_outputs_open(struct stream_outputs *o, const char *out_path, const char *rep_path);
+int extract_outputs_open(struct extract_outputs *o, const char *out_path, const char *rep_path);
 /* Write and rename into place (out to stdout when no path was given). */
-int stream_outputs_commit(struct stream_outputs *o, const struct strbuf *out,
+int extract_outputs_commit(struct extract_outputs *o, const struct strbuf *out,
 			  const struct strbuf *rep);
 /* Remove whatever was not committed. */
-void stream_outputs_abort(struct stream_outputs *o);
+void extract_outputs_abort(struct extract_outputs *o);
 
 #endif

@@ -149,3 +149,25 @@ const struct cli_command cmd_extract_sched_util = {
 		    "    --categories 'worker-a@hint=640,svc-*,perf'",
 	.run = sched_run,
 };
+
+/* Upstream scx_characterize spells it `extract sched util`: accepted, not listed. */
+static const struct cli_command sched_util_upstream = {
+	.name = "util",
+	.summary = "same as `scxprof extract sched-util`",
+	.usage = "-f perf.sched.jsonl [--window-ms N] [--categories LIST] [-o FILE] [-v]",
+	.options = sched_options,
+	.run = sched_run,
+};
+
+static const struct cli_command *const sched_commands[] = {
+	&sched_util_upstream,
+	NULL,
+};
+
+const struct cli_command cmd_extract_sched = {
+	.name = "sched",
+	.summary = "upstream's spelling of sched-util: `extract sched util`",
+	.usage = "util -f perf.sched.jsonl [options]",
+	.subcommands = sched_commands,
+	.flags = CLI_CMD_HIDDEN,
+};

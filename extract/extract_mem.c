@@ -1046,9 +1046,9 @@ static void report_layout(struct strbuf *o, const struct extract_mem *x, const s
 			strbuf_addf(o, "%s%s%s", i ? ", " : "", m[i]->name, m[i]->aggregated ? "*" : "");
 		if (shown < n)
 			strbuf_addf(o, " and %zu more", n - shown);
-		strbuf_addf(o, "%s(%llu samples, %llu pages: %llu private, %llu shared within, "
+		strbuf_addf(o, "%s (%llu samples, %llu pages: %llu private, %llu shared within, "
 			       "%llu shared across)\n",
-			    n ? " " : "", (unsigned long long)samples, (unsigned long long)st->pages,
+			    n ? "" : "nothing", (unsigned long long)samples, (unsigned long long)st->pages,
 			    (unsigned long long)st->pages_private, (unsigned long long)st->pages_within,
 			    (unsigned long long)st->pages_across);
 	}

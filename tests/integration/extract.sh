@@ -155,3 +155,9 @@ expect_match "$ERR" "warning: 1 CPU below CPU 2 never appear in the trace \(1\)"
 head -n 1 "$T/sched.jsonl" >"$T/one.jsonl"
 run_rc 1 "$SCXPROF" extract sched-util -f "$T/one.jsonl"
 expect_eq "$ERR" "scxprof: non-positive sched trace duration" "zero duration: upstream's error"
+
+# Upstream's spelling `extract sched util` works (hidden from help and completion).
+run_rc 0 "$SCXPROF" extract sched util -f "$T/sched.jsonl" --categories worker-a@hint=640
+expect_eq "$OUT" "$(cat "$T/util.jsonl")" "extract sched util = extract sched-util"
+run_rc 0 "$SCXPROF" extract --help
+expect_no_match "$OUT" "^  sched " "the alias is not listed"

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -120,52 +122,72 @@ void extract_outputs_init(struct extract_outputs *o)
 	memset(o, 0, sizeof(*o));
 }
 
-int extract_outputs_open(struct extract_outputs *o, const char *out_path, const char *rep_path)
+static int output_open(struct extract_output *o, const char *path)
 {
+	struct stat st;
 	int r;
 
-	if (out_path) {
-		r = atomic_file_open(&o->out, out_path, 0);
+	o->path = path;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return err_log(-EISDIR, "cannot create %s", path);
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		o->direct = fopen(path, "w");
+		if (!o->direct)
+			return err_log(err_errno(), "cannot open %s", path);
+	} else {
+		r = atomic_file_open(&o->af, path, 0);
 		if (r)
-			return err_log(r, "cannot create %s", out_path);
-		o->out_open = true;
+			return err_log(r, "cannot create %s", path);
 	}
-	if (rep_path) {
-		r = atomic_file_open(&o->rep, rep_path, 0);
-		if (r)
-			return err_log(r, "cannot create %s", rep_path);
-		o->rep_open = true;
-	}
+	o->open = true;
 	return 0;
 }
 
-static int write_file(struct atomic_file *af, bool *open, const struct strbuf *sb)
+int extract_outputs_open(struct extract_outputs *o, const char *out_path, const char *rep_path)
+{
+	int r = 0;
+
+	if (out_path)
+		r = output_open(&o->out, out_path);
+	if (!r && rep_path)
+		r = output_open(&o->rep, rep_path);
+	return r;
+}
+
+static int output_commit(struct extract_output *o, const struct strbuf *sb)
 {
 	int r;
 
 	if (sigwatch_pending())
 		return interrupted();
-	r = strbuf_write(sb, af->fp);
-	if (!r)
-		r = atomic_file_commit(af);
-	*open = false;
+	o->open = false;
+	if (o->direct) {
+		r = strbuf_write(sb, o->direct);
+		if (fclose(o->direct) && !r)
+			r = err_errno();
+		o->direct = NULL;
+	} else {
+		r = strbuf_write(sb, o->af.fp);
+		if (!r)
+			r = atomic_file_commit(&o->af);
+	}
 	if (r)
-		return err_log(r, "cannot write %s", af->path);
+		return err_log(r, "cannot write %s", o->path);
 	return 0;
 }
 
 int extract_outputs_commit(struct extract_outputs *o, const struct strbuf *out,
-			  const struct strbuf *rep)
+			   const struct strbuf *rep)
 {
 	int r;
 
-	if (rep && o->rep_open) {
-		r = write_file(&o->rep, &o->rep_open, rep);
+	if (rep && o->rep.open) {
+		r = output_commit(&o->rep, rep);
 		if (r)
 			return r;
 	}
-	if (o->out_open)
-		return write_file(&o->out, &o->out_open, out);
+	if (o->out.open)
+		return output_commit(&o->out, out);
 	if (sigwatch_pending())
 		return interrupted();
 	r = strbuf_write(out, stdout);
@@ -176,11 +198,20 @@ int extract_outputs_commit(struct extract_outputs *o, const struct strbuf *out,
 	return 0;
 }
 
+static void output_abort(struct extract_output *o)
+{
+	if (!o->open)
+		return;
+	if (o->direct)
+		fclose(o->direct);
+	else
+		atomic_file_abort(&o->af);
+	o->direct = NULL;
+	o->open = false;
+}
+
 void extract_outputs_abort(struct extract_outputs *o)
 {
-	if (o->out_open)
-		atomic_file_abort(&o->out);
-	if (o->rep_open)
-		atomic_file_abort(&o->rep);
-	o->out_open = o->rep_open = false;
+	output_abort(&o->out);
+	output_abort(&o->rep);
 }

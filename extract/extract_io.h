@@ -40,9 +40,20 @@ typedef int (*extract_line_fn)(void *arg, const char *line, size_t len, char *wh
 /* Feed every line to fn. */
 int extract_lines(struct extract_input *in, bool skip_bad, extract_line_fn fn, void *arg);
 
+/*
+ * One output file: written under a temporary name and renamed, except when the
+ * path is a device, FIFO or socket (-o /dev/null, /dev/stdout, a pipe), which
+ * is written in place: renaming over /dev/null as root would replace the device.
+ */
+struct extract_output {
+	struct atomic_file af;
+	FILE *direct;
+	const char *path;
+	bool open;
+};
+
 struct extract_outputs {
-	struct atomic_file out, rep;
-	bool out_open, rep_open;
+	struct extract_output out, rep;
 };
 
 void extract_outputs_init(struct extract_outputs *o);

@@ -161,3 +161,17 @@ run_rc 0 "$SCXPROF" extract sched util -f "$T/sched.jsonl" --categories worker-a
 expect_eq "$OUT" "$(cat "$T/util.jsonl")" "extract sched util = extract sched-util"
 run_rc 0 "$SCXPROF" extract --help
 expect_no_match "$OUT" "^  sched " "the alias is not listed"
+
+# -o onto a FIFO or device writes through it (renaming over /dev/null as root
+# would replace the device); -o onto a directory fails before reading.
+mkfifo "$T/out.fifo"
+cat "$T/out.fifo" >"$T/from-fifo" &
+reader=$!
+run_rc 0 "$SCXPROF" extract -f "$IN" -o "$T/out.fifo"
+wait $reader
+[ -p "$T/out.fifo" ] || fail "-o replaced the FIFO"
+cmp -s "$T/from-fifo" "$D/small.comm.json" || fail "config through the FIFO differs"
+ok "-o FIFO: written through, FIFO kept"
+mkdir "$T/adir"
+run_rc 1 "$SCXPROF" extract -f "$IN" -o "$T/adir"
+expect_eq "$ERR" "scxprof: cannot create $T/adir: Is a directory" "-o directory refused"

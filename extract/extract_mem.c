@@ -882,11 +882,6 @@ const struct cell_config *extract_mem_config(const struct extract_mem *x)
 	return &x->config;
 }
 
-uint64_t extract_mem_total(const struct extract_mem *x)
-{
-	return x->total;
-}
-
 static void layout_release(struct layout *l)
 {
 	for (size_t i = 0; i < l->spec.nr_subcells; i++)

@@ -78,7 +78,6 @@ void extract_mem_add(struct extract_mem *x, const struct mem_sample *s);
 /* Cluster and build the config; call once, after the last sample. */
 void extract_mem_finish(struct extract_mem *x);
 const struct cell_config *extract_mem_config(const struct extract_mem *x);
-uint64_t extract_mem_total(const struct extract_mem *x);
 /* The -v (1) / -vv (2) report, upstream's format plus the locality section. */
 void extract_mem_report(const struct extract_mem *x, int verbosity, struct strbuf *out);
 /* The --report document (schemas/extract-report.schema.json); needs tracked pages. */

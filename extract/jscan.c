@@ -51,11 +51,6 @@ static int fail_at(struct jscan *s, const char *at, const char *msg)
 	return -EINVAL;
 }
 
-int jscan_fail(struct jscan *s, const char *msg)
-{
-	return fail_at(s, s->p, msg);
-}
-
 const char *jtype_name(enum jtype t)
 {
 	static const char *const names[] = {

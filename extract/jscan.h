@@ -85,8 +85,6 @@ int jscan_skip_value(struct jscan *s);
 int jscan_finish(struct jscan *s);
 /* The number as a double (strtod of the literal); false when it overflows. */
 bool jscan_number_double(const struct jval *v, double *out);
-/* Fail with a caller-supplied message at the current position. */
-int jscan_fail(struct jscan *s, const char *msg);
 /* 1-based column (in bytes) of the error. */
 static inline size_t jscan_err_column(const struct jscan *s)
 {

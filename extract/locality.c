@@ -255,7 +255,7 @@ size_t loc_patterns_minimal(char **patterns, size_t n, char **out)
 	return k;
 }
 
-void loc_unit_release(struct loc_unit *u)
+static void loc_unit_release(struct loc_unit *u)
 {
 	free(u->name);
 	for (size_t i = 0; i < u->nr_members; i++)

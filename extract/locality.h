@@ -157,7 +157,6 @@ void loc_cluster(const struct loc_pages *p, const struct loc_clusters *c, struct
 		 size_t nr_units, double threshold, size_t max_units, size_t max_patterns,
 		 struct loc_result *out);
 void loc_result_release(struct loc_result *r);
-void loc_unit_release(struct loc_unit *u);
 /* Patterns of a unit after dropping those that another of its patterns prefixes. */
 size_t loc_patterns_minimal(char **patterns, size_t n, char **out);
 

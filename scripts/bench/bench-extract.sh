@@ -20,13 +20,13 @@ f=$dir/perf.jsonl
 bytes=$(stat -c %s "$f")
 cat "$f" >/dev/null # warm the page cache for every contender alike
 
-# measure NAME CMD...: wall seconds, user seconds, peak RSS (KiB) into $W $U $M
+# measure NAME CMD...: wall, user and system seconds, peak RSS (KiB) into $W $U $SY $M
 measure() {
 	local name=$1
 	shift
-	/usr/bin/time -f '%e %U %M' -o "$dir/time" "$@" >/dev/null 2>"$dir/err" ||
+	/usr/bin/time -f '%e %U %S %M' -o "$dir/time" "$@" >/dev/null 2>"$dir/err" ||
 		{ echo "$name failed:"; cat "$dir/err"; exit 1; }
-	read -r W U M <"$dir/time"
+	read -r W U SY M <"$dir/time"
 }
 rate() { awk -v n="$N" -v s="$1" 'BEGIN { printf "%.2f", (s > 0 ? n / s : 0) / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -43,8 +43,8 @@ if [ "${BENCH_EXTRACT_JQ:-1}" != 0 ] && command -v jq >/dev/null; then
 fi
 for mode in comm locality; do
 	measure "extract $mode" "$SCXPROF" extract -f "$f" --cluster "$mode"
-	printf '%-28s %7.2fs  %7s M records/s (user %.2fs: %s M/s on one core)  peak RSS %d MB  %sx wc -l%s\n' \
-		"extract --cluster $mode" "$W" "$(rate "$W")" "$U" "$(rate "$U")" $((M / 1024)) \
+	printf '%-28s %7.2fs  %7s M records/s (user %.2fs sys %.2fs: %s M/s on one core)  peak RSS %d MB  %sx wc -l%s\n' \
+		"extract --cluster $mode" "$W" "$(rate "$W")" "$U" "$SY" "$(rate "$U")" $((M / 1024)) \
 		"$(ratio "$W" "$wc_w")" "${jq_w:+, $(ratio "$jq_w" "$W")x faster than jq}"
 	eval "${mode}_rate=$(rate "$U")"
 done

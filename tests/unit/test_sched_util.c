@@ -211,6 +211,7 @@ static void output__two_windows__percentages(void **state)
 	run_lines(&r, "worker-a@hint=640", 1, lines, ARRAY_SIZE(lines));
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(sched_util_nr_buckets(r.u), 2);
+	assert_int_equal(sched_util_nr_intervals(r.u), 3);
 	sched_util_write(r.u, &out);
 	nl = strchr(out.buf, '\n');
 	assert_non_null(nl);

@@ -171,7 +171,8 @@ size_t cell_spec_order_subcells(struct cell_spec *spec)
 	for (size_t i = 0; i < n; i++)
 		if (!done[i])
 			out[nr++] = spec->subcells[i];
-	memcpy(spec->subcells, out, n * sizeof(*out));
+	if (n)
+		memcpy(spec->subcells, out, n * sizeof(*out));
 	free(out);
 	free(done);
 	return moved;

@@ -736,7 +736,9 @@ static void build_locality_layout(struct extract_mem *x, const uint32_t *nid_ent
 			subcell_add_entry_comms(sc, &x->allot.e[nid_entry[u->nids[i]]]);
 		sc->samples = u->samples;
 	}
-	qsort(spec->subcells, spec->nr_subcells, sizeof(*spec->subcells), subcell_name_cmp);
+	if (spec->nr_subcells > 1)
+		qsort(spec->subcells, spec->nr_subcells, sizeof(*spec->subcells),
+		      subcell_name_cmp);
 	order_and_close(spec);
 }
 

@@ -116,7 +116,8 @@ int sched_categories_parse(const char *spec, struct sched_categories *out, struc
 		p = comma + 1;
 	}
 	/* Every comm used with @hint= gets a <comm>@hint=0 category unless it has one. */
-	qsort(hinted, nr_hinted, sizeof(*hinted), cstr_cmp);
+	if (nr_hinted > 1)
+		qsort(hinted, nr_hinted, sizeof(*hinted), cstr_cmp);
 	for (size_t i = 0; i < nr_hinted; i++) {
 		bool has_zero = false;
 		char *name;

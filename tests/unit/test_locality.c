@@ -412,7 +412,9 @@ static void locality__small_page_cap__uniform_page_sampling(void **state)
 	/* The estimate stays exact here: every sampled shared page is kept together. */
 	loc = json_array_get(json_object_get(rep, "layouts"), 0);
 	assert_true(json_real_value(json_object_get(loc, "locality_retained")) == 1.0);
-	assert_non_null(subcell_named(spec_named(config_json(x), "allotment"), "a+b"));
+	json_decref(rep);
+	rep = config_json(x);
+	assert_non_null(subcell_named(spec_named(rep, "allotment"), "a+b"));
 	log_set_file(NULL);
 	json_decref(rep);
 	free(text);

@@ -43,7 +43,7 @@ struct mem_opts {
 
 struct mem_ctx {
 	struct extract_mem *x;
-	struct mem_record_reader rr;
+	struct jscan_reader rr;
 };
 
 static int feed_line(void *arg, const char *line, size_t len, char *why, size_t why_len)
@@ -103,7 +103,7 @@ static int mem_run(const struct cli_ctx *cli, int argc, char **argv)
 		strbuf_release(&err);
 		return ret;
 	}
-	mem_record_reader_init(&c.rr);
+	jscan_reader_init(&c.rr);
 	extract_outputs_init(&outs);
 
 	ret = extract_input_open(&in, o.file);
@@ -131,7 +131,7 @@ static int mem_run(const struct cli_ctx *cli, int argc, char **argv)
 out:
 	extract_outputs_abort(&outs);
 	extract_input_close(&in);
-	mem_record_reader_release(&c.rr);
+	jscan_reader_release(&c.rr);
 	extract_mem_free(c.x);
 	strbuf_release(&err);
 	strbuf_release(&out);

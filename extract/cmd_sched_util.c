@@ -22,7 +22,7 @@ struct sched_opts {
 
 struct sched_ctx {
 	struct sched_util *u;
-	struct sched_record_reader rr;
+	struct jscan_reader rr;
 	struct strbuf err;
 };
 
@@ -71,7 +71,7 @@ static int sched_run(const struct cli_ctx *cli, int argc, char **argv)
 		return ret;
 	}
 	c.u = sched_util_new(o.window_ms, &cats, NULL, NULL);
-	sched_record_reader_init(&c.rr);
+	jscan_reader_init(&c.rr);
 	extract_outputs_init(&outs);
 
 	ret = extract_input_open(&in, o.file);
@@ -101,7 +101,7 @@ static int sched_run(const struct cli_ctx *cli, int argc, char **argv)
 out:
 	extract_outputs_abort(&outs);
 	extract_input_close(&in);
-	sched_record_reader_release(&c.rr);
+	jscan_reader_release(&c.rr);
 	sched_util_free(c.u);
 	sched_categories_release(&cats);
 	strbuf_release(&c.err);

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +291,20 @@ static inline bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Skip `skip` bytes, then one or more digits; false (with *pp at the non-digit) if none. */
+static bool digits(const char **pp, const char *end, size_t skip)
+{
+	const char *p = *pp + skip;
+
+	*pp = p;
+	if (p >= end || !is_digit(*p))
+		return false;
+	while (p < end && is_digit(*p))
+		p++;
+	*pp = p;
+	return true;
+}
+
 static int scan_number(struct jscan *s, struct jval *v)
 {
 	const char *p = s->p, *end = s->end, *start = p;
@@ -317,21 +333,13 @@ static int scan_number(struct jscan *s, struct jval *v)
 	}
 	v->is_int = true;
 	if (p < end && *p == '.') {
-		p++;
-		if (p >= end || !is_digit(*p))
+		if (!digits(&p, end, 1))
 			return fail_at(s, p, "invalid number");
-		while (p < end && is_digit(*p))
-			p++;
 		v->is_int = false;
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= end || !is_digit(*p))
+		if (!digits(&p, end, p + 1 < end && (p[1] == '+' || p[1] == '-') ? 2 : 1))
 			return fail_at(s, p, "invalid number");
-		while (p < end && is_digit(*p))
-			p++;
 		v->is_int = false;
 	}
 	v->type = J_NUMBER;
@@ -506,4 +514,72 @@ bool jscan_number_double(const struct jval *v, double *out)
 		free(copy);
 	*out = d;
 	return isfinite(d);
+}
+
+void jscan_reader_init(struct jscan_reader *r)
+{
+	strbuf_init(&r->scratch, 4096);
+	r->err[0] = '\0';
+}
+
+void jscan_reader_release(struct jscan_reader *r)
+{
+	strbuf_release(&r->scratch);
+}
+
+int jscan_reader_fail(struct jscan_reader *r, const struct jscan *s, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = (size_t)vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+	if (s && n < sizeof(r->err))
+		snprintf(r->err + n, sizeof(r->err) - n, " (column %zu)", jscan_err_column(s));
+	return -EINVAL;
+}
+
+int jscan_record(struct jscan_reader *r, const char *line, size_t len,
+		 const struct jscan_field *fields, int nr_fields, int (*lookup)(struct jstr key),
+		 jscan_field_fn fn, void *ctx)
+{
+	struct jscan s;
+	struct jval v;
+	struct jstr key;
+	uint32_t seen = 0;
+	int ret;
+
+	jscan_init(&s, line, len, &r->scratch);
+	if (jscan_blank(&s))
+		return 0;
+	if (jscan_value(&s, &v))
+		goto syntax;
+	if (v.type != J_OBJECT)
+		return jscan_reader_fail(r, NULL, "expected a JSON object, got %s", jtype_name(v.type));
+	while ((ret = jscan_object_next(&s, &key)) == 1) {
+		int f = lookup(key);
+
+		if (f < 0) {
+			if (jscan_skip_value(&s))
+				goto syntax;
+			continue;
+		}
+		if (seen & (1u << f))
+			return jscan_reader_fail(r, NULL, "duplicate key \"%s\"", fields[f].name);
+		seen |= 1u << f;
+		if (jscan_value(&s, &v))
+			goto syntax;
+		ret = fn(ctx, r, &s, f, &v);
+		if (ret)
+			return ret;
+	}
+	if (ret < 0 || jscan_finish(&s))
+		goto syntax;
+	for (int f = 0; f < nr_fields; f++)
+		if (fields[f].required && !(seen & (1u << f)))
+			return jscan_reader_fail(r, NULL, "missing key \"%s\"", fields[f].name);
+	return 1;
+syntax:
+	return jscan_reader_fail(r, &s, "%s", s.err);
 }

@@ -100,6 +100,41 @@ static inline bool jstr_eq(struct jstr a, const char *lit)
 
 const char *jtype_name(enum jtype t);
 
+/*
+ * Records: one JSON object per line with known keys (perf.jsonl,
+ * perf.sched.jsonl). jscan_record() checks the shape, skips unknown keys,
+ * refuses a key given twice or a missing required one, and hands each known
+ * key's value to fn, which checks and stores it (and may read further from s,
+ * e.g. a nested object). Errors end up in r->err, one line with the column
+ * where it helps.
+ */
+struct jscan_reader {
+	struct strbuf scratch;	/* decoded strings of the current line */
+	char err[256];		/* why the last line was rejected */
+};
+
+struct jscan_field {
+	const char *name;
+	bool required;
+};
+
+/* 0, or the result of jscan_reader_fail(). */
+typedef int (*jscan_field_fn)(void *ctx, struct jscan_reader *r, struct jscan *s, int field,
+			      const struct jval *v);
+
+void jscan_reader_init(struct jscan_reader *r);
+void jscan_reader_release(struct jscan_reader *r);
+/* Set r->err (with s's error column when s is given); returns -EINVAL. */
+int jscan_reader_fail(struct jscan_reader *r, const struct jscan *s, const char *fmt, ...)
+	__printf(3, 4);
+/*
+ * Parse one line: 1 for a record, 0 for a blank line, -EINVAL with r->err set.
+ * lookup maps a key to its index in fields (at most 32), or -1 for unknown keys.
+ */
+int jscan_record(struct jscan_reader *r, const char *line, size_t len,
+		 const struct jscan_field *fields, int nr_fields, int (*lookup)(struct jstr key),
+		 jscan_field_fn fn, void *ctx);
+
 /* Validate UTF-8 (no overlongs, surrogates or > U+10FFFF); offset of the first bad byte or len. */
 size_t utf8_valid_prefix(const char *s, size_t len);
 

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/strbuf.h"
+#include "extract/jscan.h"
 
 /* One memory sample as extract groups it; strings are borrowed, not NUL-terminated. */
 struct mem_sample {
@@ -31,18 +31,11 @@ struct mem_sample {
 	uint64_t page_size;	/* data_page_size in bytes; 0: unknown */
 };
 
-struct mem_record_reader {
-	struct strbuf scratch;	/* decoded strings of the current line */
-	char err[256];		/* why the last line was rejected, with its column */
-};
-
-void mem_record_reader_init(struct mem_record_reader *r);
-void mem_record_reader_release(struct mem_record_reader *r);
 /*
- * Parse one line (without its '\n'). Returns 1 with *out filled (valid until the
- * next call), 0 for a blank line, or -EINVAL with r->err set.
+ * Parse one line (without its '\n') with a reader from jscan_reader_init().
+ * Returns 1 with *out filled (valid until the next call), 0 for a blank line,
+ * or -EINVAL with r->err set.
  */
-int mem_record_parse(struct mem_record_reader *r, const char *line, size_t len,
-		     struct mem_sample *out);
+int mem_record_parse(struct jscan_reader *r, const char *line, size_t len, struct mem_sample *out);
 
 #endif

@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,17 +194,6 @@ size_t sched_categories_match(const struct sched_categories *c, const char *comm
 
 /* ---- records ---- */
 
-void sched_record_reader_init(struct sched_record_reader *r)
-{
-	strbuf_init(&r->scratch, 4096);
-	r->err[0] = '\0';
-}
-
-void sched_record_reader_release(struct sched_record_reader *r)
-{
-	strbuf_release(&r->scratch);
-}
-
 enum {
 	S_COMM,
 	S_PID,
@@ -220,32 +208,22 @@ enum {
 	NR_S,
 };
 
-static const struct {
-	const char *name;
-	bool required;
-} sfields[NR_S] = {
+static const struct jscan_field sfields[NR_S] = {
 	[S_COMM] = {"comm", true},     [S_PID] = {"pid", true},	    [S_TID] = {"tid", true},
 	[S_CPU] = {"cpu", true},       [S_TIME] = {"time", true},   [S_TIME_NS] = {"time_ns", false},
 	[S_EVENT] = {"event", true},   [S_TRACE] = {"trace", true}, [S_FIELDS] = {"fields", false},
 	[S_HINT] = {"hint", false},
 };
 
-static int sreject(struct sched_record_reader *r, const struct jscan *s, const char *fmt, ...)
-	__printf(3, 4);
-
-static int sreject(struct sched_record_reader *r, const struct jscan *s, const char *fmt, ...)
+static int sfield_lookup(struct jstr k)
 {
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	n = (size_t)vsnprintf(r->err, sizeof(r->err), fmt, ap);
-	va_end(ap);
-	if (s && n < sizeof(r->err))
-		snprintf(r->err + n, sizeof(r->err) - n, " (column %zu)", jscan_err_column(s));
-	return -EINVAL;
+	for (int f = 0; f < NR_S; f++)
+		if (jstr_eq(k, sfields[f].name))
+			return f;
+	return -1;
 }
 
+/* The "fields" object: only what the model reads; other keys and types are ignored. */
 static int parse_fields(struct jscan *s, struct sched_record *out)
 {
 	struct jstr key;
@@ -277,122 +255,88 @@ static int parse_fields(struct jscan *s, struct sched_record *out)
 	return r;
 }
 
-static int sfield_lookup(struct jstr k)
+static int sched_field(void *ctx, struct jscan_reader *r, struct jscan *s, int f,
+		       const struct jval *v)
 {
-	for (int f = 0; f < NR_S; f++)
-		if (jstr_eq(k, sfields[f].name))
-			return f;
-	return -1;
+	struct sched_record *out = ctx;
+	const char *name = sfields[f].name;
+	int n = (int)MIN(v->str.len, 40);
+
+	switch (f) {
+	case S_COMM:
+	case S_EVENT:
+	case S_TRACE:
+		if (v->type != J_STRING)
+			return jscan_reader_fail(r, NULL, "\"%s\": expected a string, got %s", name,
+						 jtype_name(v->type));
+		if (f == S_COMM) {
+			out->comm = v->str.p;
+			out->comm_len = v->str.len;
+		} else if (f == S_EVENT) {
+			out->event = v->str.p;
+			out->event_len = v->str.len;
+		} else {
+			out->trace = v->str.p;
+			out->trace_len = v->str.len;
+		}
+		return 0;
+	case S_PID:
+	case S_TID:
+		if (v->type != J_NUMBER || !v->is_int)
+			return jscan_reader_fail(r, NULL, "\"%s\": expected an integer, got %s", name,
+						 jtype_name(v->type));
+		if (!v->is_i64 || v->i < INT32_MIN || v->i > INT32_MAX)
+			return jscan_reader_fail(r, NULL,
+						 "\"%s\": %.*s is out of range for a 32-bit integer",
+						 name, n, v->str.p);
+		*(f == S_PID ? &out->pid : &out->tid) = (int32_t)v->i;
+		return 0;
+	case S_CPU:
+	case S_TIME_NS:
+	case S_HINT:
+		if (v->type != J_NUMBER || !v->is_int || v->str.p[0] == '-')
+			return jscan_reader_fail(r, NULL, "\"%s\": expected an unsigned integer, got %s",
+						 name,
+						 v->type == J_NUMBER ? "another number"
+								     : jtype_name(v->type));
+		if (!v->is_u64 || (f == S_CPU && v->u > UINT32_MAX))
+			return jscan_reader_fail(r, NULL, "\"%s\": %.*s is out of range", name, n,
+						 v->str.p);
+		if (f == S_CPU) {
+			out->cpu = (uint32_t)v->u;
+		} else if (f == S_HINT) {
+			out->hint = v->u;
+		} else {
+			out->has_time_ns = true;
+			out->time_ns = v->u;
+		}
+		return 0;
+	case S_TIME:
+		if (v->type != J_NUMBER)
+			return jscan_reader_fail(r, NULL, "\"time\": expected a number, got %s",
+						 jtype_name(v->type));
+		if (!jscan_number_double(v, &out->time))
+			return jscan_reader_fail(r, NULL, "\"time\": %.*s is out of range", n, v->str.p);
+		return 0;
+	default: /* S_FIELDS */
+		if (v->type == J_NULL)
+			return 0;
+		if (v->type != J_OBJECT)
+			return jscan_reader_fail(r, NULL, "\"fields\": expected an object, got %s",
+						 jtype_name(v->type));
+		out->has_fields = true;
+		if (parse_fields(s, out))
+			return jscan_reader_fail(r, s, "%s", s->err);
+		return 0;
+	}
 }
 
-int sched_record_parse(struct sched_record_reader *r, const char *line, size_t len,
+int sched_record_parse(struct jscan_reader *r, const char *line, size_t len,
 		       struct sched_record *out)
 {
-	struct jscan s;
-	struct jval v;
-	struct jstr key;
-	unsigned seen = 0;
-	int ret;
-
-	jscan_init(&s, line, len, &r->scratch);
-	if (jscan_blank(&s))
-		return 0;
 	memset(out, 0, sizeof(*out));
 	out->next_comm = "";
-	if (jscan_value(&s, &v))
-		goto syntax;
-	if (v.type != J_OBJECT)
-		return sreject(r, NULL, "expected a JSON object, got %s", jtype_name(v.type));
-	while ((ret = jscan_object_next(&s, &key)) == 1) {
-		int f = sfield_lookup(key);
-
-		if (f < 0) {
-			if (jscan_skip_value(&s))
-				goto syntax;
-			continue;
-		}
-		if (seen & (1u << f))
-			return sreject(r, NULL, "duplicate key \"%s\"", sfields[f].name);
-		seen |= 1u << f;
-		if (jscan_value(&s, &v))
-			goto syntax;
-		switch (f) {
-		case S_COMM:
-		case S_EVENT:
-		case S_TRACE:
-			if (v.type != J_STRING)
-				return sreject(r, NULL, "\"%s\": expected a string, got %s",
-					       sfields[f].name, jtype_name(v.type));
-			if (f == S_COMM) {
-				out->comm = v.str.p;
-				out->comm_len = v.str.len;
-			} else if (f == S_EVENT) {
-				out->event = v.str.p;
-				out->event_len = v.str.len;
-			} else {
-				out->trace = v.str.p;
-				out->trace_len = v.str.len;
-			}
-			break;
-		case S_PID:
-		case S_TID:
-			if (v.type != J_NUMBER || !v.is_int)
-				return sreject(r, NULL, "\"%s\": expected an integer, got %s",
-					       sfields[f].name, jtype_name(v.type));
-			if (!v.is_i64 || v.i < INT32_MIN || v.i > INT32_MAX)
-				return sreject(r, NULL, "\"%s\": %.*s is out of range for a 32-bit "
-						       "integer",
-					       sfields[f].name, (int)MIN(v.str.len, 40), v.str.p);
-			*(f == S_PID ? &out->pid : &out->tid) = (int32_t)v.i;
-			break;
-		case S_CPU:
-		case S_TIME_NS:
-		case S_HINT:
-			if (v.type != J_NUMBER || !v.is_int || v.str.p[0] == '-')
-				return sreject(r, NULL, "\"%s\": expected an unsigned integer, got %s",
-					       sfields[f].name,
-					       v.type == J_NUMBER ? "another number"
-								  : jtype_name(v.type));
-			if (!v.is_u64 || (f == S_CPU && v.u > UINT32_MAX))
-				return sreject(r, NULL, "\"%s\": %.*s is out of range", sfields[f].name,
-					       (int)MIN(v.str.len, 40), v.str.p);
-			if (f == S_CPU)
-				out->cpu = (uint32_t)v.u;
-			else if (f == S_HINT)
-				out->hint = v.u;
-			else {
-				out->has_time_ns = true;
-				out->time_ns = v.u;
-			}
-			break;
-		case S_TIME:
-			if (v.type != J_NUMBER)
-				return sreject(r, NULL, "\"time\": expected a number, got %s",
-					       jtype_name(v.type));
-			if (!jscan_number_double(&v, &out->time))
-				return sreject(r, NULL, "\"time\": %.*s is out of range",
-					       (int)MIN(v.str.len, 40), v.str.p);
-			break;
-		case S_FIELDS:
-			if (v.type == J_NULL)
-				break;
-			if (v.type != J_OBJECT)
-				return sreject(r, NULL, "\"fields\": expected an object, got %s",
-					       jtype_name(v.type));
-			out->has_fields = true;
-			if (parse_fields(&s, out))
-				goto syntax;
-			break;
-		}
-	}
-	if (ret < 0 || jscan_finish(&s))
-		goto syntax;
-	for (int f = 0; f < NR_S; f++)
-		if (sfields[f].required && !(seen & (1u << f)))
-			return sreject(r, NULL, "missing key \"%s\"", sfields[f].name);
-	return 1;
-syntax:
-	return sreject(r, &s, "%s", s.err);
+	return jscan_record(r, line, len, sfields, NR_S, sfield_lookup, sched_field, out);
 }
 
 /* ---- the busy-interval model ---- */

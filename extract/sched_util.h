@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "common/strbuf.h"
+#include "extract/jscan.h"
 
 #define SCHED_UTIL_MAX_BUCKETS 100000000ull
 
@@ -73,15 +74,8 @@ struct sched_record {
 	size_t action_len;
 };
 
-struct sched_record_reader {
-	struct strbuf scratch;
-	char err[256];
-};
-
-void sched_record_reader_init(struct sched_record_reader *r);
-void sched_record_reader_release(struct sched_record_reader *r);
-/* 1 record, 0 blank line, -EINVAL with r->err. */
-int sched_record_parse(struct sched_record_reader *r, const char *line, size_t len,
+/* With a reader from jscan_reader_init(): 1 record, 0 blank line, -EINVAL with r->err. */
+int sched_record_parse(struct jscan_reader *r, const char *line, size_t len,
 		       struct sched_record *out);
 
 /* A busy interval [start, end) on a CPU, attributed to (comm, hint). */

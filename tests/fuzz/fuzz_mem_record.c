@@ -32,14 +32,14 @@ static void quiet(void *ctx, enum log_level level, const char *line)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mem_record_reader rr;
+	struct jscan_reader rr;
 	struct extract_mem_opts o;
 	struct extract_mem *x = NULL;
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
 	const char *p = (const char *)data, *end = p + size;
 
 	log_set_sink(quiet, NULL);
-	mem_record_reader_init(&rr);
+	jscan_reader_init(&rr);
 	extract_mem_opts_init(&o);
 	o.cluster = EXTRACT_CLUSTER_LOCALITY;
 	o.max_page_entries = 64; /* exercise page sampling */
@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strbuf_reset(&out);
 	extract_mem_report(x, 2, &out);
 	extract_mem_free(x);
-	mem_record_reader_release(&rr);
+	jscan_reader_release(&rr);
 	strbuf_release(&err);
 	strbuf_release(&out);
 	log_set_file(NULL);

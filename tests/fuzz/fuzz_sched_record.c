@@ -13,7 +13,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sched_record_reader rr;
+	struct jscan_reader rr;
 	struct sched_categories cats;
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
 	struct sched_util *u;
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sched_categories_parse("w@hint=1,svc-*,a?c", &cats, &err))
 		abort();
 	u = sched_util_new(1, &cats, NULL, NULL);
-	sched_record_reader_init(&rr);
+	jscan_reader_init(&rr);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sched_util_missing_cpus(u, &out);
 	sched_util_free(u);
 	sched_categories_release(&cats);
-	sched_record_reader_release(&rr);
+	jscan_reader_release(&rr);
 	strbuf_release(&err);
 	strbuf_release(&out);
 	return 0;

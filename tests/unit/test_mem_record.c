@@ -22,17 +22,17 @@
 	"\"addr\":\"1\",\"cgroup\":\"/cg\",\"ip\":\"2\",\"sym\":\"foo\",\"dso\":\"bar.so\","    \
 	"\"phys_addr\":\"3\",\"data_page_size\":4096}"
 
-static struct mem_record_reader rr;
+static struct jscan_reader rr;
 
 static int setup(void **state)
 {
-	mem_record_reader_init(&rr);
+	jscan_reader_init(&rr);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	mem_record_reader_release(&rr);
+	jscan_reader_release(&rr);
 	return 0;
 }
 

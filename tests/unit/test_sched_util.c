@@ -50,14 +50,14 @@ struct run {
 static void run_lines(struct run *r, const char *cats, uint64_t window_ms, const char *const *lines,
 		      size_t n)
 {
-	struct sched_record_reader rr;
+	struct jscan_reader rr;
 	struct sched_record rec;
 
 	memset(r, 0, sizeof(*r));
 	strbuf_init(&r->err, 0);
 	assert_int_equal(sched_categories_parse(cats, &r->cats, &r->err), 0);
 	r->u = sched_util_new(window_ms, &r->cats, collect, &r->iv);
-	sched_record_reader_init(&rr);
+	jscan_reader_init(&rr);
 	for (size_t i = 0; i < n; i++) {
 		int p = sched_record_parse(&rr, lines[i], strlen(lines[i]), &rec);
 
@@ -68,7 +68,7 @@ static void run_lines(struct run *r, const char *cats, uint64_t window_ms, const
 		if (r->rc)
 			break;
 	}
-	sched_record_reader_release(&rr);
+	jscan_reader_release(&rr);
 	if (!r->rc)
 		r->rc = sched_util_finish(r->u, &r->err);
 }
@@ -533,10 +533,10 @@ static void record__bad_lines__reasons(void **state)
 		 "\"trace\":\"\",\"fields\":{\"a\":}}",
 		 "expected a value"},
 	};
-	struct sched_record_reader rr;
+	struct jscan_reader rr;
 	struct sched_record rec;
 
-	sched_record_reader_init(&rr);
+	jscan_reader_init(&rr);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int r = sched_record_parse(&rr, cases[i].line, strlen(cases[i].line), &rec);
 
@@ -547,7 +547,7 @@ static void record__bad_lines__reasons(void **state)
 		}
 	}
 	assert_int_equal(sched_record_parse(&rr, " ", 1, &rec), 0);
-	sched_record_reader_release(&rr);
+	jscan_reader_release(&rr);
 }
 
 int main(void)

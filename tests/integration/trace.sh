@@ -69,11 +69,47 @@ expect_eq "$(pf_get "process_tree_processes['25033']")" "true" "exec renames the
 # the default name is never overwritten; -o replaces
 (cd "$T/cwd" && "$SCXTOP" trace --convert "$SCX_SRC/tests/data/trace/profile.out") >"$T/conv.out" 2>&1 &&
 	fail "existing default output overwritten"
-expect_match "$(cat "$T/conv.out")" "^scxtop: profile.pftrace: " "existing default output refused"
+expect_match "$(cat "$T/conv.out")" "^scxtop: profile.pftrace already exists \\(give -o profile.pftrace to replace it\\)$" "existing default output refused"
 echo junk >"$T/out.pftrace"
 run_rc 0 "$SCXTOP" trace --convert "$SCX_SRC/tests/data/trace/profile.out/perf.sched.jsonl" -o "$T/out.pftrace"
 cmp -s "$T/out.pftrace" "$T/cwd/profile.pftrace" || fail "-o output differs from the default one"
 ok "-o replaces, and the conversion is deterministic"
+
+# --- --convert perf.sched.data (perf script through a stand-in perf), bundle dirs and archives
+mkdir -p "$T/empty"
+FAKE_PERF=$SCX_SRC/tests/data/process/fake-perf
+export FAKE_PERF_SCHED_OUTPUT=$SCX_SRC/tests/data/trace/perf.sched.script
+mkdir -p "$T/bundle/run1"
+printf 'PERFILE2' >"$T/bundle/run1/perf.sched.data"
+cp "$SCX_SRC/tests/data/trace/profile/meta.json" "$T/bundle/run1/"
+(cd "$T/bundle" && tar czf run1.tar.gz run1)
+nsw=$(grep -c 'sched:sched_switch:' "$FAKE_PERF_SCHED_OUTPUT")
+nwk=$(grep -c 'sched:sched_waking:' "$FAKE_PERF_SCHED_OUTPUT")
+SCXPROF_PERF=$FAKE_PERF FAKE_PERF_LOG=$T/perf.log run_rc 0 "$SCXTOP" trace --convert "$T/bundle/run1" -o "$T/data.pftrace"
+expect_match "$ERR" "events \($nsw sched_switch, $nwk sched_waking\)" "perf.sched.data: every switch and waking of perf script"
+expect_match "$(cat "$T/perf.log")" "^script --ns -G -F comm,pid,tid,cpu,time,event,trace -i .*/run1/perf.sched.data$" \
+	"perf script asked for exact times and the sched fields"
+pf_lint "$T/data.pftrace"
+pf_summary "$T/data.pftrace"
+expect_eq "$(pf_get 'utsname_release')" "6.18.44-fc-v669" "perf.sched.data: kernel from the bundle's meta.json"
+(cd "$T/bundle" && SCXPROF_PERF=$FAKE_PERF "$SCXTOP" trace --convert run1.tar.gz) >"$T/tgz.out" 2>&1 ||
+	fail "convert run1.tar.gz: $(cat "$T/tgz.out")"
+cmp -s "$T/bundle/run1.pftrace" "$T/data.pftrace" || fail "the archive converts differently from its directory"
+ok "a .tar.gz bundle converts like its directory, into run1.pftrace"
+expect_match "$(cat "$T/tgz.out")" "run1.tar.gz:perf.sched.data: [0-9]+ records of events .* left out" "messages name the archive"
+expect_eq "$(ls /tmp | grep -c '^scxtop-convert\.' || true)" 0 "the extracted bundle is removed"
+SCXPROF_PERF=$FAKE_PERF FAKE_PERF_MODE=fail run_rc 1 "$SCXTOP" trace --convert "$T/bundle/run1" -o "$T/empty/f.pftrace"
+expect_match "$ERR" "script exited with status 255 on .*perf.sched.data: incompatible file format" "perf script failure reported"
+SCXPROF_PERF=$T/no-such-perf run_rc 1 "$SCXTOP" trace --convert "$T/bundle/run1" -o "$T/empty/f.pftrace"
+expect_match "$ERR" "cannot run .*no-such-perf: not found" "missing perf reported"
+SCXPROF_PERF=$FAKE_PERF FAKE_PERF_MODE=slow "$SCXTOP" trace --convert "$T/bundle/run1" -o "$T/empty/slow.pftrace" 2>"$T/slow.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+expect_eq "$?" 130 "Ctrl-C while perf script runs: exit 130"
+sleep 0.2
+expect_eq "$(pgrep -f "fake-perf script.*run1/perf.sched.data" || true)" "" "no perf left running"
 
 # --- real captures decode and lint; converting them keeps trace_processor's tables
 pf_decode "$REAL_TRACES/device_compact.pftrace"
@@ -123,7 +159,6 @@ else
 fi
 
 # --- refusals: one line, exit 1 (2 for usage), nothing written
-mkdir -p "$T/empty"
 : >"$T/empty.jsonl"
 run_rc 1 "$SCXTOP" trace --convert "$T/empty.jsonl" -o "$T/empty/x.pftrace"
 expect_match "$ERR" "^scxtop: .*empty.jsonl: empty file$" "empty input refused"

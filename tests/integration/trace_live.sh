@@ -119,6 +119,28 @@ sys.exit(1 if bad or n < 100 else 0)
 EOF
 ok "full sched_switch chains: $(tail -1 "$T/chains.out")"
 
+# --- a real perf sched recording, as scxprof record makes it, converted
+if command -v perf >/dev/null 2>&1; then
+	start_workload 2
+	perf record -q -a -k CLOCK_MONOTONIC -o "$T/perf.sched.data" -e sched:sched_switch \
+		-e sched:sched_waking -e sched:sched_wakeup_new -e sched:sched_process_fork \
+		-e sched:sched_process_exit -e irq:softirq_entry -e irq:softirq_exit -- sleep 1 \
+		>/dev/null 2>&1 || fail "perf record failed"
+	wait $wl
+	run_rc 0 "$SCXTOP" trace --convert "$T/perf.sched.data" -o "$T/perfconv.pftrace"
+	pf_decode "$T/perfconv.pftrace"
+	pf_lint "$T/perfconv.pftrace"
+	pf_summary "$T/perfconv.pftrace"
+	expect_eq "$(pf_get "'scx-ping' in comms and 'scx-busy' in comms")" True "perf recording: the workload's comms"
+	if tp_setup; then
+		tp_query "$T/perfconv.pftrace" "select count(*) from sched"
+		expect_eq "$(printf '%s\n' "$TPOUT" | sed -n 2p)" "$(($(pf_get switches) - $(pf_get cpus_with_switches)))" \
+			"perf recording: one sched row per switch minus the first per CPU"
+	fi
+else
+	echo "SKIP: perf.sched.data conversion with the real perf: perf is not installed"
+fi
+
 # --- Ctrl-C and SIGTERM stop early with a complete trace
 for sig in INT TERM; do
 	"$SCXTOP" trace -d 30000 -o "$T/sig$sig.pftrace" 2>"$T/sig.err" &

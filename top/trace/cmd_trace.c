@@ -59,8 +59,12 @@ static int out_open(struct trace_out *o, const char *path, bool noreplace)
 		return 0;
 	}
 	err = atomic_file_open(&o->af, path, noreplace ? ATOMIC_NOREPLACE : 0);
+	if (err == -EEXIST && noreplace)
+		pr_err("%s already exists (give -o %s to replace it)", path, path);
+	else if (err)
+		err_log(err, "%s", path);
 	if (err)
-		return err_log(err, "%s", path);
+		return err;
 	o->fp = o->af.fp;
 	return 0;
 }
@@ -83,12 +87,12 @@ static void out_abort(struct trace_out *o)
 
 /*
  * Default output of --convert, in the current directory: "perf.sched.jsonl" →
- * "perf.sched.pftrace", "profile.out/" → "profile.pftrace", "x.pftrace" →
- * "x.converted.pftrace".
+ * "perf.sched.pftrace", "profile.out/" and "profile.tar.gz" → "profile.pftrace",
+ * "x.pftrace" → "x.converted.pftrace".
  */
 static char *convert_default_output(const char *input)
 {
-	static const char *const exts[] = {".jsonl", ".json", ".out"};
+	static const char *const exts[] = {".jsonl", ".json", ".out", ".data"};
 	char *base = xstrdup(input), *b, *dot, *res;
 	const char *suffix = ".pftrace";
 	size_t n = strlen(base), i;
@@ -97,6 +101,8 @@ static char *convert_default_output(const char *input)
 		base[--n] = '\0';
 	b = strrchr(base, '/');
 	b = b && b[1] ? b + 1 : base;
+	if (str_has_suffix(b, ".tar.gz") && strlen(b) > 7)
+		b[strlen(b) - 7] = '\0';
 	dot = strrchr(b, '.');
 	if (dot && dot != b) {
 		if (!strcmp(dot, ".pftrace")) {
@@ -142,19 +148,19 @@ static int run_convert(const struct trace_opts *o)
 {
 	struct pftrace_opts po = PFTRACE_OPTS_INIT;
 	struct pftrace_writer *w = NULL;
+	struct convert_input in;
 	struct convert_stats cs;
-	enum convert_format fmt;
 	struct convert_info info;
 	struct trace_out out;
-	char *path = NULL, *def = NULL;
+	char *def = NULL;
 	const char *dest = o->output;
 	bool opened = false;
 	int err;
 
-	err = convert_detect(o->convert, &path, &fmt);
+	err = convert_open(o->convert, &in);
 	if (err)
 		return err;
-	err = convert_prepare(path, fmt, &po, &info);
+	err = convert_prepare(in.path, in.fmt, &po, &info);
 	if (err)
 		goto out;
 	po.verbose_sched = o->no_compact;
@@ -166,24 +172,24 @@ static int run_convert(const struct trace_opts *o)
 	opened = true;
 	err = pftrace_writer_create(&w, out.fp, &po);
 	if (!err)
-		err = convert_run(w, path, fmt, &cs);
+		err = convert_run(w, &in, &cs);
 	if (!err)
 		err = pftrace_writer_finish(w);
 	if (err) {
 		if (err == -EINTR)
 			pr_err("interrupted: %s not written", dest);
-		else if (err != -EINVAL && err != -EBADMSG && err != -ENOENT)
+		else if (err != -EINVAL && err != -EBADMSG && err != -ENOENT && err != -EPROTO)
 			err_log(err, "writing %s", dest);
 		goto out;
 	}
 	if (cs.unparsed)
 		pr_warn("%s: %" PRIu64 " of %" PRIu64 " records did not parse and were left out "
-			"(first: %s)", path, cs.unparsed, cs.records, cs.unparsed_example);
+			"(first: %s)", in.name, cs.unparsed, cs.records, cs.unparsed_example);
 	if (cs.ignored)
 		pr_info("%s: %" PRIu64 " records of events a Perfetto sched trace has no place for "
-			"were left out (e.g. %s)", path, cs.ignored, cs.ignored_example);
+			"were left out (e.g. %s)", in.name, cs.ignored, cs.ignored_example);
 	if (!cs.converted) {
-		pr_err("%s: no scheduler events to convert", path);
+		pr_err("%s: no scheduler events to convert", in.name);
 		err = -ENODATA;
 		goto out;
 	}
@@ -195,7 +201,7 @@ out:
 	if (opened)
 		out_abort(&out);
 	pftrace_writer_destroy(w);
-	free(path);
+	convert_input_release(&in);
 	free(def);
 	return err;
 }

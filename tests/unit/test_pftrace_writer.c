@@ -574,6 +574,30 @@ static void writer__process_tree__repeats_only_changes(void **state)
 	out_close(&o);
 }
 
+/* After sched_process_free a tid is new again: a reused tid is announced afresh. */
+static void writer__freed_tid__announced_again(void **state)
+{
+	struct pftrace_opts po = PFTRACE_OPTS_INIT;
+	struct sched_event e;
+	char names[8][16];
+	struct out o;
+	int round;
+
+	po.no_clock_snapshot = true;
+	out_open(&o, &po);
+	for (round = 0; round < 3; round++) {
+		e = ev_at(1000 + 100 * (uint64_t)round, 0, SCHED_EV_WAKING, 0);
+		task(&e.wake.task, 50, 50, "same");
+		assert_int_equal(pftrace_write_event(o.w, &e), 0);
+		e = ev_at(1050 + 100 * (uint64_t)round, 0, SCHED_EV_FREE, 0);
+		task(&e.exit.task, 50, 50, "same");
+		assert_int_equal(pftrace_write_event(o.w, &e), 0);
+	}
+	out_finish(&o);
+	assert_int_equal(count_thread_entries(&o, 50, names, 8), 3);
+	out_close(&o);
+}
+
 /* /proc's processes: the real cmdline; kthreadd's children become its threads. */
 static void writer__write_process__cmdline_and_kthreads(void **state)
 {
@@ -686,6 +710,7 @@ int main(void)
 		cmocka_unit_test(writer__out_of_order_cpu__new_bundle_each_sorted),
 		cmocka_unit_test(writer__bundle_limit__splits_and_one_sequence),
 		cmocka_unit_test(writer__process_tree__repeats_only_changes),
+		cmocka_unit_test(writer__freed_tid__announced_again),
 		cmocka_unit_test(writer__write_process__cmdline_and_kthreads),
 		cmocka_unit_test(writer__bad_input__einval_and_nothing_written),
 		cmocka_unit_test(writer__write_error__sticks),

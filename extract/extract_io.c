@@ -124,21 +124,12 @@ void extract_outputs_init(struct extract_outputs *o)
 
 static int output_open(struct extract_output *o, const char *path)
 {
-	struct stat st;
-	int r;
+	/* atomic_file writes devices and FIFOs in place and refuses a directory. */
+	int r = atomic_file_open(&o->af, path, 0);
 
 	o->path = path;
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		return err_log(-EISDIR, "cannot create %s", path);
-	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
-		o->direct = fopen(path, "w");
-		if (!o->direct)
-			return err_log(err_errno(), "cannot open %s", path);
-	} else {
-		r = atomic_file_open(&o->af, path, 0);
-		if (r)
-			return err_log(r, "cannot create %s", path);
-	}
+	if (r)
+		return err_log(r, "cannot create %s", path);
 	o->open = true;
 	return 0;
 }
@@ -161,16 +152,11 @@ static int output_commit(struct extract_output *o, const struct strbuf *sb)
 	if (sigwatch_pending())
 		return interrupted();
 	o->open = false;
-	if (o->direct) {
-		r = strbuf_write(sb, o->direct);
-		if (fclose(o->direct) && !r)
-			r = err_errno();
-		o->direct = NULL;
-	} else {
-		r = strbuf_write(sb, o->af.fp);
-		if (!r)
-			r = atomic_file_commit(&o->af);
-	}
+	r = strbuf_write(sb, o->af.fp);
+	if (!r)
+		r = atomic_file_commit(&o->af);
+	else
+		atomic_file_abort(&o->af);
 	if (r)
 		return err_log(r, "cannot write %s", o->path);
 	return 0;
@@ -202,11 +188,7 @@ static void output_abort(struct extract_output *o)
 {
 	if (!o->open)
 		return;
-	if (o->direct)
-		fclose(o->direct);
-	else
-		atomic_file_abort(&o->af);
-	o->direct = NULL;
+	atomic_file_abort(&o->af);
 	o->open = false;
 }
 

@@ -47,7 +47,6 @@ int extract_lines(struct extract_input *in, bool skip_bad, extract_line_fn fn, v
  */
 struct extract_output {
 	struct atomic_file af;
-	FILE *direct;
 	const char *path;
 	bool open;
 };

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "common/atomic.h"
@@ -139,14 +140,24 @@ static void atomic_file__device_or_fifo__written_in_place(void **state)
 	struct atomic_file af;
 	struct stat st;
 
-	/* /dev/null stays a character device (renaming over it as root would replace it). */
-	assert_int_equal(atomic_file_open(&af, "/dev/null", 0), 0);
-	assert_true(af.in_place);
-	fputs("discarded", af.fp);
-	assert_int_equal(atomic_file_commit(&af), 0);
-	assert_int_equal(stat("/dev/null", &st), 0);
-	assert_true(S_ISCHR(st.st_mode));
-	assert_int_equal(count_entries("/dev", ".null.tmp."), 0);
+	/*
+	 * A character device stays one (renaming over /dev/null as root would replace
+	 * it). A private node of the null device keeps the test off the real /dev/null.
+	 */
+	char *dev = path_in("null.dev");
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+		assert_int_equal(atomic_file_open(&af, dev, 0), 0);
+		assert_true(af.in_place);
+		fputs("discarded", af.fp);
+		assert_int_equal(atomic_file_commit(&af), 0);
+		assert_int_equal(stat(dev, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		assert_int_equal(count_entries(test_tmpdir(), ".null.dev.tmp."), 0);
+		unlink(dev);
+	} else {
+		printf("SKIP: %s: device part needs root (mknod)\n", __func__);
+	}
+	free(dev);
 
 	/* A FIFO receives the data and stays a FIFO. */
 	assert_int_equal(mkfifo(fifo, 0600), 0);

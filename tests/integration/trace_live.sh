@@ -18,10 +18,13 @@ WORKLOAD=$SCX_BUILD/tests/helpers/sched_workload
 ncpu=$(nproc)
 busy_cpu=$((ncpu - 1))
 
+# At exit, stop only this shell's own jobs still running (pids wrap quickly
+# here: pid_max is 32768, so a remembered pid may be someone else's by then).
+at_exit 'j=$(jobs -p); [ -z "$j" ] || { kill $j 2>/dev/null; wait; }'
+
 start_workload() {
 	"$WORKLOAD" "$1" "$busy_cpu" >"$T/workload.out" &
 	wl=$!
-	at_exit "kill $wl 2>/dev/null; wait $wl 2>/dev/null"
 	for _ in $(seq 50); do grep -q '^ready' "$T/workload.out" && return; sleep 0.05; done
 	fail "workload did not start"
 }

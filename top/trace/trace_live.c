@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bpfutil.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/sigwatch.h"
@@ -223,6 +224,7 @@ int live_trace_run(const struct live_trace_opts *o, FILE *fp, struct live_trace_
 	co.stream_types = l.types;
 	co.on_event = on_record;
 	co.ctx = &l;
+	bpfutil_setup_logging();	/* libbpf's messages with -v/-vv only */
 	err = collector_open(&l.c, &co, why, sizeof(why));
 	if (err) {
 		pr_err("trace: %s", why[0] ? why : err_str(err));

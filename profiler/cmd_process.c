@@ -1055,7 +1055,7 @@ const struct cli_command cmd_process = {
 		"cgroup field: the cgroup then comes from the bundle's cgroups.jsonl.\n"
 		"Samples get the task hint their thread had at that time (hints.jsonl).\n"
 		"The output is built under a temporary name and renamed when complete: an\n"
-		"error or Ctrl-C leaves nothing behind.",
+		"error, or Ctrl-C, SIGTERM or SIGHUP (exit 130), leaves nothing behind.",
 	.options = process_options,
 	.examples = "scxprof process -f run1.tar.gz                 # -> run1.out/\n"
 		    "scxprof process -f run1 -o /tmp/run1.processed -v\n"

@@ -175,12 +175,36 @@ static bool parse_sdec(const char *p, size_t n, int64_t min, int64_t max, int64_
 	return true;
 }
 
+/* Up to 19 digits cannot overflow a u64: no checks needed. */
+static inline bool small_udec(const char *p, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!n || n > 19)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)((unsigned char)p[i] - '0');
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
 bool scxprof_time_parse_ns(const char *s, size_t len, uint64_t *ns)
 {
 	const char *dot = memchr(s, '.', len);
 	size_t ilen = dot ? (size_t)(dot - s) : len;
 	uint64_t secs, frac = 0;
 
+	/* perf's --ns text: at most 10 digits of seconds and exactly 9 of fraction */
+	if (dot && ilen <= 10 && len - ilen - 1 == 9 && small_udec(s, ilen, &secs) &&
+	    small_udec(dot + 1, 9, &frac)) {
+		*ns = secs * 1000000000ull + frac;
+		return true;
+	}
+	frac = 0;
 	if (!parse_udec(s, ilen, UINT64_MAX, &secs))
 		return false;
 	if (dot) {
@@ -252,8 +276,8 @@ static bool parse_pidtid(const char *p, size_t n, uint32_t *pid, uint32_t *tid)
 	const char *slash = memchr(p, '/', n);
 	uint64_t a, b;
 
-	if (!slash || !parse_udec(p, (size_t)(slash - p), UINT32_MAX, &a) ||
-	    !parse_udec(slash + 1, n - (size_t)(slash - p) - 1, UINT32_MAX, &b))
+	if (!slash || !small_udec(p, (size_t)(slash - p), &a) || a > UINT32_MAX ||
+	    !small_udec(slash + 1, n - (size_t)(slash - p) - 1, &b) || b > UINT32_MAX)
 		return false;
 	*pid = (uint32_t)a;
 	*tid = (uint32_t)b;
@@ -538,6 +562,7 @@ enum scxprof_parse_result scxprof_mem_parse(const char *line, size_t len,
 	p = skip_ws(line, e);
 	if (p == e)
 		return SCXPROF_BLANK;
+	s->line = span(line, e);
 	p = parse_head(line, p, e, &s->comm, &s->pid, &s->tid);
 	if (!p)
 		return SCXPROF_UNPARSEABLE;
@@ -993,9 +1018,9 @@ static inline void add_str(struct strbuf *out, struct scx_span s)
 		(sb)->len += sizeof(lit) - 1;                                                      \
 	} while (0)
 
-static inline void put_str(struct strbuf *sb, struct scx_span s)
+static inline void put_str(struct strbuf *sb, struct scx_span s, bool plain)
 {
-	if (json_plain_len(s.p, s.len) != s.len) {
+	if (!plain && json_plain_len(s.p, s.len) != s.len) {
 		sb->buf[sb->len] = '\0';
 		json_escape(sb, s.p, s.len);
 		return;
@@ -1018,41 +1043,46 @@ void scxprof_mem_json(const struct scxprof_mem_sample *s, struct strbuf *out)
 	strbuf_grow(out, 400 + 6 * (s->comm.len + s->time.len + s->addr.len + s->cgroup.len +
 				    s->ip.len + s->sym.len + s->dso.len + s->phys_addr.len +
 				    s->data_src.len + s->addr_sym.len + s->addr_dso.len));
+	/* one check of the whole line covers every field taken from it */
+	const char *lb = s->line.p, *le = lb + s->line.len;
+	bool plain = s->line.len && json_plain_len(lb, s->line.len) == s->line.len;
+#define IN_LINE(f) (plain && s->f.p >= lb && s->f.p + s->f.len <= le)
+
 	PUT_LIT(out, "{\"comm\":");
-	put_str(out, s->comm);
+	put_str(out, s->comm, IN_LINE(comm));
 	PUT_LIT(out, ",\"tid\":");
 	put_u64(out, s->tid);
 	PUT_LIT(out, ",\"pid\":");
 	put_u64(out, s->pid);
 	PUT_LIT(out, ",\"time\":");
-	put_str(out, s->time);
+	put_str(out, s->time, IN_LINE(time));
 	PUT_LIT(out, ",\"time_ns\":");
 	if (s->time_ok)
 		put_u64(out, s->time_ns);
 	else
 		PUT_LIT(out, "null");
 	PUT_LIT(out, ",\"addr\":");
-	put_str(out, s->addr);
+	put_str(out, s->addr, IN_LINE(addr));
 	PUT_LIT(out, ",\"cgroup\":");
 	if (s->cgroup.len)
-		put_str(out, s->cgroup);
+		put_str(out, s->cgroup, IN_LINE(cgroup));
 	else
 		PUT_LIT(out, "\"unknown\"");
 	PUT_LIT(out, ",\"ip\":");
-	put_str(out, s->ip);
+	put_str(out, s->ip, IN_LINE(ip));
 	PUT_LIT(out, ",\"sym\":");
-	put_str(out, s->sym);
+	put_str(out, s->sym, IN_LINE(sym));
 	PUT_LIT(out, ",\"dso\":");
-	put_str(out, s->dso);
+	put_str(out, s->dso, IN_LINE(dso));
 	PUT_LIT(out, ",\"phys_addr\":");
-	put_str(out, s->phys_addr);
+	put_str(out, s->phys_addr, IN_LINE(phys_addr));
 	PUT_LIT(out, ",\"data_page_size\":");
 	put_u64(out, s->data_page_size);
 	PUT_LIT(out, ",\"hint\":");
 	put_u64(out, s->hint);
 	if (s->has_data_src) {
 		PUT_LIT(out, ",\"data_src\":");
-		put_str(out, s->data_src);
+		put_str(out, s->data_src, IN_LINE(data_src));
 	}
 	if (s->has_weight) {
 		PUT_LIT(out, ",\"weight\":");
@@ -1060,12 +1090,13 @@ void scxprof_mem_json(const struct scxprof_mem_sample *s, struct strbuf *out)
 	}
 	if (s->has_addr_sym) {
 		PUT_LIT(out, ",\"addr_sym\":");
-		put_str(out, s->addr_sym);
+		put_str(out, s->addr_sym, IN_LINE(addr_sym));
 		PUT_LIT(out, ",\"addr_dso\":");
-		put_str(out, s->addr_dso);
+		put_str(out, s->addr_dso, IN_LINE(addr_dso));
 	}
 	PUT_LIT(out, "}\n");
 	out->buf[out->len] = '\0';
+#undef IN_LINE
 }
 
 static void sched_fields_json(const struct scxprof_sched_event *e, struct strbuf *out)

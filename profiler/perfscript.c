@@ -1026,7 +1026,8 @@ static inline void put_str(struct strbuf *sb, struct scx_span s, bool plain)
 		return;
 	}
 	sb->buf[sb->len++] = '"';
-	memcpy(sb->buf + sb->len, s.p, s.len);
+	if (s.len)	/* an empty span may have no pointer */
+		memcpy(sb->buf + sb->len, s.p, s.len);
 	sb->len += s.len;
 	sb->buf[sb->len++] = '"';
 }

@@ -39,6 +39,7 @@
 #define STDERR_LINES_SHOWN 20	/* per perf child; the rest is counted */
 #define STOP_NOTICE_NS 2000000000ull	/* say "Ctrl-C again to force" after this */
 #define RATES_INTERVAL_MS 200
+#define PERF_START_TIMEOUT_NS (10 * 1000000000ull)
 
 struct recorder {
 	struct record_ctx ctx;
@@ -58,10 +59,18 @@ struct recorder {
 	uint64_t next_disk_check;
 };
 
+/* Note the first signal; from then on perf's stderr is no longer shown. */
+static void note_signal(struct record_ctx *ctx, int sig)
+{
+	ctx->signal = sig;
+	for (size_t i = 0; i < ARRAY_SIZE(ctx->traces); i++)
+		ctx->traces[i].quiet = true;
+}
+
 static bool interrupted(struct recorder *r)
 {
 	if (!r->ctx.signal && sigwatch_pending()) {
-		r->ctx.signal = sigwatch_pending();
+		note_signal(&r->ctx, sigwatch_pending());
 		sigwatch_clear();
 	}
 	return r->ctx.signal != 0;
@@ -266,7 +275,7 @@ static void forward_stderr(void *arg, const char *line)
 {
 	struct record_trace *t = arg;
 
-	if (!*line)
+	if (!*line || t->quiet)
 		return;
 	if (t->lines_shown < STDERR_LINES_SHOWN) {
 		t->lines_shown++;
@@ -465,6 +474,52 @@ static bool disk_low(struct recorder *r, uint64_t now)
 	return true;
 }
 
+static bool data_files_exist(const struct recorder *r)
+{
+	for (size_t i = 0; i < r->ctx.nr_traces; i++) {
+		char *p = xasprintf("%s/%s", r->ctx.stage_dir, r->ctx.traces[i].data);
+		bool there = fs_exists(p);
+
+		free(p);
+		if (!there)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * perf installs its signal handlers before it creates its output file: wait for
+ * the files, so that -t counts recording time and a short run's SIGINT does not
+ * kill a perf that is still starting (and has written nothing).
+ */
+static void wait_started(struct recorder *r)
+{
+	struct record_ctx *ctx = &r->ctx;
+	uint64_t give_up = now_mono_ns() + PERF_START_TIMEOUT_NS;
+	struct pollfd pfd[8];
+	struct record_trace *t;
+
+	while (!data_files_exist(r)) {
+		if (now_mono_ns() >= give_up) {
+			pr_warn("perf has not created its output after %llu s; recording anyway",
+				PERF_START_TIMEOUT_NS / 1000000000ull);
+			return;
+		}
+		if (poll(pfd, fill_pollfds(r, pfd, false), 10) < 0 && errno != EINTR)
+			return;
+		if (interrupted(r)) {
+			ctx->stop = RECORD_STOP_SIGNAL;
+			return;
+		}
+		t = reap(r);
+		if (t) {
+			t->exited_early = true;
+			ctx->stop = RECORD_STOP_CHILD;
+			return;
+		}
+	}
+}
+
 static void record_loop(struct recorder *r)
 {
 	struct record_ctx *ctx = &r->ctx;
@@ -472,14 +527,14 @@ static void record_loop(struct recorder *r)
 	struct pollfd pfd[8];
 
 	r->next_disk_check = ctx->start_ns + DISK_CHECK_NS;
-	for (;;) {
+	while (ctx->stop == RECORD_STOP_NONE) {
 		uint64_t now = now_mono_ns();
 		struct record_trace *t;
 		int wait_ms, ht;
 
 		if (now >= deadline) {
 			ctx->stop = RECORD_STOP_TIMEOUT;
-			return;
+			break;
 		}
 		wait_ms = (int)MIN((uint64_t)LOOP_TICK_MS, (deadline - now + 999999) / 1000000);
 		ht = r->hints_started ? hints_recorder_timeout_ms(&r->hints) : -1;
@@ -543,7 +598,7 @@ static void stop_all(struct recorder *r)
 
 			sigwatch_clear();
 			if (!ctx->signal) {
-				ctx->signal = sig;
+				note_signal(ctx, sig);
 			} else if (!ctx->forced) {
 				ctx->forced = true;
 				pr_warn("%s again: killing perf now", signal_name(sig));
@@ -566,7 +621,7 @@ static void stop_all(struct recorder *r)
 				child_kill(t->c, SIGKILL);
 			}
 		}
-		if (!noticed && !ctx->forced && now >= start + STOP_NOTICE_NS) {
+		if (!noticed && !ctx->forced && !grace_over && now >= start + STOP_NOTICE_NS) {
 			noticed = true;
 			pr_info("waiting for perf to finish writing; %s",
 				ctx->signal ? "press Ctrl-C again to kill it now"
@@ -578,7 +633,7 @@ static void stop_all(struct recorder *r)
 	for (size_t i = 0; i < ctx->nr_traces; i++) {
 		struct record_trace *t = &ctx->traces[i];
 
-		if (t->started && t->lines_hidden)
+		if (t->started && t->lines_hidden && !t->quiet)
 			pr_info("perf %s: %llu more stderr lines not shown", t->name,
 				(unsigned long long)t->lines_hidden);
 	}
@@ -619,6 +674,15 @@ static int check_outcome(struct recorder *r)
 		else if (!stopped_cleanly(t)) {
 			pr_err("%s failed while stopping: %s%s%s%s", t->label, t->status,
 			       *line ? " (perf: \"" : "", line, *line ? "\")" : "");
+			return -EIO;
+		}
+		char *p = xasprintf("%s/%s", ctx->stage_dir, t->data);
+		struct stat st;
+		bool empty = stat(p, &st) || st.st_size == 0;
+
+		free(p);
+		if (empty) {
+			pr_err("%s stopped without writing %s: %s", t->label, t->data, t->status);
 			return -EIO;
 		}
 	}
@@ -914,9 +978,11 @@ static int record_start(struct recorder *r)
 	err = start_traces(r);
 	if (err)
 		return err;
+	wait_started(r);
 	ctx->start_ns = now_mono_ns();
 	clock_gettime(CLOCK_REALTIME, &ctx->start_real);
-	describe(r);
+	if (ctx->stop == RECORD_STOP_NONE)
+		describe(r);
 	return 0;
 }
 

@@ -117,6 +117,7 @@ struct record_trace {
 	size_t argc;
 	struct child *c;
 	bool started, exited_early, killed;
+	bool quiet;		/* stop showing perf's stderr (after a signal) */
 	unsigned lines_shown;
 	uint64_t lines_hidden;
 	char status[80];

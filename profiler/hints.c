@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -66,7 +68,16 @@ int hints_map_open(struct hints_map *m, const char *pin_path, uint32_t id)
 
 	memset(m, 0, sizeof(*m));
 	if (pin_path) {
+		struct statfs sf;
+
 		snprintf(m->desc, sizeof(m->desc), "'%s'", pin_path);
+		if (statfs(pin_path, &sf) == 0 && sf.f_type != BPF_FS_MAGIC) {
+			pr_err("hints map %s: not on a bpf file system (pinned maps live on bpffs, "
+			       "usually /sys/fs/bpf)",
+			       m->desc);
+			m->fd = -1;
+			return -EINVAL;
+		}
 		m->fd = bpf_obj_get(pin_path);
 	} else {
 		snprintf(m->desc, sizeof(m->desc), "id %u", id);
@@ -81,10 +92,10 @@ int hints_map_open(struct hints_map *m, const char *pin_path, uint32_t id)
 			       m->desc);
 		else if (err == -ENOENT)
 			pr_err("hints map %s: no BPF map with this id", m->desc);
+		else if (err == -EPERM && pin_path && strchr(strrchr(pin_path, '/') ?: pin_path, '.'))
+			pr_err("hints map %s: bpffs names cannot contain '.'", m->desc);
 		else if (err == -EPERM || err == -EACCES)
 			pr_err("hints map %s: %s (needs root or CAP_BPF)", m->desc, err_str(err));
-		else if (err == -EINVAL && pin_path)
-			pr_err("hints map %s: not a BPF object pinned on a bpf file system", m->desc);
 		else
 			pr_err("hints map %s: %s", m->desc, err_str(err));
 		return err;
@@ -482,15 +493,35 @@ int hints_recorder_service(struct hints_recorder *r)
 			return err;
 		}
 	} else if (r->poll && now_mono_ns() >= r->next_poll_ns) {
-		uint64_t start = now_mono_ns();
+		uint64_t start = now_mono_ns(), interval = (uint64_t)r->poll_ms * 1000000, dt;
 
 		err = poll_pass(r);
 		if (err)
 			return err;
+		/*
+		 * A pass visits every thread of the host (~0.6 us each): keep its cost
+		 * under 1/HINTS_POLL_DUTY of a CPU by stretching the interval.
+		 */
+		dt = now_mono_ns() - start;
+		if (dt * HINTS_POLL_DUTY > interval) {
+			uint64_t avg = r->stats.poll_ns_total / r->stats.polls;
+
+			interval = dt * HINTS_POLL_DUTY;
+			/* Say so once it is the rule, not one pass that was preempted. */
+			if (!r->stretched && r->stats.polls >= 20 && avg * HINTS_POLL_DUTY > interval / 2) {
+				r->stretched = true;
+				pr_warn("hints poll: a pass over %llu threads takes %.1f ms; polling "
+					"every %.0f ms instead of %u ms to stay under %d%% of a CPU",
+					(unsigned long long)r->stats.tasks, (double)avg / 1e6,
+					(double)avg * HINTS_POLL_DUTY / 1e6, r->poll_ms,
+					100 / HINTS_POLL_DUTY);
+			}
+		}
+		r->stats.interval_ns_max = MAX(r->stats.interval_ns_max, interval);
 		/* Fixed rate; after an overrun, the next pass waits a full interval. */
-		r->next_poll_ns += (uint64_t)r->poll_ms * 1000000;
+		r->next_poll_ns += interval;
 		if (r->next_poll_ns <= start)
-			r->next_poll_ns = start + (uint64_t)r->poll_ms * 1000000;
+			r->next_poll_ns = start + interval;
 	}
 	return flush_lines(r);
 }

@@ -17,7 +17,9 @@
  *          thread's value differs from the previous pass (its first pass
  *          records every hint already set), stamped with the time it was read.
  *          A thread that had a value and no longer has one (it exited, or the
- *          value was deleted) gets a line with hints 0.
+ *          value was deleted) gets a line with hints 0. A pass visits every
+ *          thread of the host; when passes get slow the interval is stretched
+ *          so that polling stays under 1/HINTS_POLL_DUTY of a CPU.
  *   auto   trace, else poll.
  *
  * Functions log their own one-line error (pr_err) and return a negative errno.
@@ -43,6 +45,7 @@ extern const char *const hints_mode_names[];
 
 #define HINTS_RING_MB_MAX 2048	/* ring size in MiB: a power of two, 1 ..HINTS_RING_MB_MAX */
 #define HINTS_POLL_MS_DEFAULT 10
+#define HINTS_POLL_DUTY 10	/* a poll pass may use at most 1/10 of a CPU */
 
 /* The target map, opened from its pin or its id. */
 struct hints_map {
@@ -74,6 +77,7 @@ struct hints_stats {
 	uint64_t snapshot_lines;	/* lines from the first iterator pass */
 	uint64_t polls;		/* iterator passes */
 	uint64_t poll_ns_total, poll_ns_max;	/* time spent in passes */
+	uint64_t interval_ns_max;	/* longest interval used (stretched when passes are slow) */
 	uint64_t tasks;		/* threads visited by the last pass */
 	uint64_t hinted;	/* threads holding a value in the last pass */
 };
@@ -112,6 +116,7 @@ struct hints_recorder {
 	struct strbuf buf;	/* lines not yet written */
 	int err;		/* first write error */
 	bool stopped;
+	bool stretched;		/* the poll interval had to be stretched (warned once) */
 	struct hints_stats stats;
 };
 

@@ -310,6 +310,7 @@ static void write_hints(struct json_writer *w, const struct record_ctx *ctx)
 			jw_kv_u64(w, "polls", s->polls);
 			jw_kv_u64(w, "poll_ns_avg", s->polls ? s->poll_ns_total / s->polls : 0);
 			jw_kv_u64(w, "poll_ns_max", s->poll_ns_max);
+			jw_kv_u64(w, "poll_interval_ns_max", s->interval_ns_max);
 			jw_kv_u64(w, "tasks_last_poll", s->tasks);
 			jw_kv_u64(w, "hinted_tasks_last_poll", s->hinted);
 		}

@@ -13,6 +13,7 @@
  */
 #include "profiler/record.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -95,6 +96,27 @@ static int check_dir_writable(const char *dir, const char *what)
 	return 0;
 }
 
+/*
+ * Staging directories and archive temporaries of an earlier run that was
+ * killed outright (SIGKILL, power loss) are hidden: point them out.
+ */
+static void warn_leftovers(const char *dir, const char *path)
+{
+	char *base = fs_basename(path), *prefix = xasprintf(".%s.tmp.", base);
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d)))
+		if (str_has_prefix(de->d_name, prefix) && strlen(de->d_name) == strlen(prefix) + 6)
+			pr_warn("'%s/%s' is left over from an interrupted run that could not clean "
+				"up; remove it to free its space",
+				dir, de->d_name);
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(base);
+}
+
 static bool same_fs(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -115,6 +137,7 @@ static int check_paths(struct recorder *r)
 	err = check_dir_writable(r->output_dir, "output");
 	if (err)
 		return err;
+	warn_leftovers(r->output_dir, o->output);
 	if (o->disable_archive) {
 		r->ctx.root = fs_basename(o->output);
 		return 0;
@@ -143,6 +166,7 @@ static int check_paths(struct recorder *r)
 	err = check_dir_writable(r->archive_dir, "archive");
 	if (err)
 		return err;
+	warn_leftovers(r->archive_dir, r->ctx.archive_path);
 	r->same_fs = same_fs(r->output_dir, r->archive_dir);
 	return 0;
 }

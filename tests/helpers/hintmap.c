@@ -4,7 +4,7 @@
  * (which owns and pins the task-hint map) and of an application whose threads
  * set their hints through pidfds.
  *
- *   hintmap [--threads N] [--value-size BYTES] [--hash] PIN_PATH
+ *   hintmap [--threads N] [--value-size BYTES] [--hash] [--work] PIN_PATH
  *
  * 1. Creates a BPF_MAP_TYPE_TASK_STORAGE map (int key, value struct task_hint
  *    { u64 hint; u64 __reserved[3]; } as scx_layered's, or --value-size bytes)
@@ -15,8 +15,11 @@
  * 3. On "go" (a line on stdin): every worker sets 2000+i, all wait 300 ms,
  *    every worker sets 3000+i, all wait 300 ms, then the main thread sets
  *    4000+i on worker i through worker i's pidfd (a hint set for another
- *    thread), waits 300 ms and prints "done".
+ *    thread), workers wait 300 ms more, and main prints "done".
  *    Each update prints "set <tid> <tgid> <hint> <setter-tid>".
+ *    With --work, workers fault pages instead of sleeping during these phases
+ *    (read then write fresh anonymous pages: the write faults on a mapped zero
+ *    page, so a page-fault sample has a physical address).
  * 4. On "quit" or end of stdin: unpins the map and exits.
  * All output is line-buffered on stdout; errors go to stderr with exit 1.
  */
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +49,7 @@ struct task_hint {
 };
 
 struct helper {
+	bool work;
 	int map_fd;
 	size_t value_size;
 	int nr_threads;
@@ -70,6 +75,36 @@ static void msleep(int ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* Sleep ms, or fault pages for ms with --work. */
+static void phase(struct helper *h, int ms)
+{
+	struct timespec t0, t;
+	const size_t len = 256 << 10;
+
+	if (!h->work) {
+		msleep(ms);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char sum = 0;
+
+		if (p == MAP_FAILED) {
+			msleep(ms);
+			return;
+		}
+		for (size_t i = 0; i < len; i += 4096)
+			sum += p[i];
+		for (size_t i = 0; i < len; i += 4096)
+			p[i] = sum;
+		munmap((void *)p, len);
+		msleep(2);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
 }
 
 static int set_hint(struct helper *h, int idx, unsigned long long hint)
@@ -106,11 +141,13 @@ static void *worker_main(void *arg)
 	pthread_barrier_wait(&h->barrier); /* all set: main prints "ready" */
 	pthread_barrier_wait(&h->barrier); /* "go" */
 	set_hint(h, i, 2000 + (unsigned long long)i);
-	msleep(300);
+	phase(h, 300);
 	pthread_barrier_wait(&h->barrier);
 	set_hint(h, i, 3000 + (unsigned long long)i);
-	msleep(300);
+	phase(h, 300);
 	pthread_barrier_wait(&h->barrier); /* main sets 4000+i for us */
+	pthread_barrier_wait(&h->barrier); /* main is done setting */
+	phase(h, 300);
 	pthread_barrier_wait(&h->barrier); /* quit */
 	return NULL;
 }
@@ -185,10 +222,12 @@ int main(int argc, char **argv)
 			h.value_size = (size_t)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hash"))
 			hash = true;
+		else if (!strcmp(argv[i], "--work"))
+			h.work = true;
 		else if (argv[i][0] != '-' && !pin)
 			pin = argv[i];
 		else {
-			fprintf(stderr, "usage: hintmap [--threads N] [--value-size B] [--hash] PIN\n");
+			fprintf(stderr, "usage: hintmap [--threads N] [--value-size B] [--hash] [--work] PIN\n");
 			return 2;
 		}
 	}
@@ -233,12 +272,13 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	go = read_cmd("go");
 	if (go) {
-		pthread_barrier_wait(&h.barrier); /* workers set 2000+i */
-		pthread_barrier_wait(&h.barrier); /* workers set 3000+i */
-		pthread_barrier_wait(&h.barrier); /* we set 4000+i for each */
+		pthread_barrier_wait(&h.barrier); /* go: workers set 2000+i, wait */
+		pthread_barrier_wait(&h.barrier); /* workers set 3000+i, wait */
+		pthread_barrier_wait(&h.barrier); /* workers wait while we set 4000+i */
 		for (i = 0; i < h.nr_threads; i++)
 			set_hint(&h, i, 4000 + (unsigned long long)i);
-		msleep(300);
+		pthread_barrier_wait(&h.barrier);
+		msleep(350);
 		printf("done\n");
 		read_cmd("quit");
 		pthread_barrier_wait(&h.barrier);

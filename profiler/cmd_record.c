@@ -6,7 +6,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "profiler/commands.h"
-#include "profiler/hints.h"
+#include "profiler/hints_recorder.h"
 #include "profiler/record.h"
 
 static int record_cmd_run(const struct cli_ctx *cli, int argc, char **argv)

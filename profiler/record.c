@@ -31,7 +31,7 @@
 #include "common/sigwatch.h"
 #include "common/util.h"
 #include "profiler/bundle.h"
-#include "profiler/hints.h"
+#include "profiler/hints_recorder.h"
 #include "profiler/perf.h"
 
 #define LOOP_TICK_MS 100	/* the loop wakes at least this often */

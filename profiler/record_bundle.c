@@ -17,7 +17,7 @@
 #include "common/json_writer.h"
 #include "common/util.h"
 #include "profiler/bundle.h"
-#include "profiler/hints.h"
+#include "profiler/hints_recorder.h"
 
 const char *record_cgroup_hierarchy(void)
 {

@@ -15,7 +15,7 @@
 #include "common/sigwatch.h"
 #include "common/util.h"
 #include "profiler/bundle.h"
-#include "profiler/hints.h"
+#include "profiler/hints_recorder.h"
 
 char *record_archive_root(const char *path)
 {

@@ -24,8 +24,8 @@
  *
  * Functions log their own one-line error (pr_err) and return a negative errno.
  */
-#ifndef SCX_PROFILER_HINTS_H
-#define SCX_PROFILER_HINTS_H
+#ifndef SCX_PROFILER_HINTS_RECORDER_H
+#define SCX_PROFILER_HINTS_RECORDER_H
 
 #include <stdbool.h>
 #include <stdint.h>

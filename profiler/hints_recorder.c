@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The hint recorder: see hints.h. */
-#include "profiler/hints.h"
+/* The hint recorder: see hints_recorder.h. */
+#include "profiler/hints_recorder.h"
 
 #include <errno.h>
 #include <fcntl.h>

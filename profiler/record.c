@@ -498,6 +498,34 @@ static bool disk_low(struct recorder *r, uint64_t now)
 	return true;
 }
 
+/*
+ * Wait up to wait_ms for a signal, a perf exit, perf stderr or (with_hints)
+ * hint events. True when the recording must stop (ctx->stop says why).
+ */
+static bool wait_events(struct recorder *r, int wait_ms, bool with_hints)
+{
+	struct record_ctx *ctx = &r->ctx;
+	struct pollfd pfd[8];
+	struct record_trace *t;
+
+	if (poll(pfd, fill_pollfds(r, pfd, with_hints), wait_ms) < 0 && errno != EINTR) {
+		err_log(err_errno(), "poll");
+		ctx->stop = RECORD_STOP_ERROR;
+		return true;
+	}
+	if (interrupted(r)) {
+		ctx->stop = RECORD_STOP_SIGNAL;
+		return true;
+	}
+	t = reap(r);
+	if (t) {
+		t->exited_early = true;
+		ctx->stop = RECORD_STOP_CHILD;
+		return true;
+	}
+	return false;
+}
+
 static bool data_files_exist(const struct recorder *r)
 {
 	for (size_t i = 0; i < r->ctx.nr_traces; i++) {
@@ -518,10 +546,7 @@ static bool data_files_exist(const struct recorder *r)
  */
 static void wait_started(struct recorder *r)
 {
-	struct record_ctx *ctx = &r->ctx;
 	uint64_t give_up = now_mono_ns() + PERF_START_TIMEOUT_NS;
-	struct pollfd pfd[8];
-	struct record_trace *t;
 
 	while (!data_files_exist(r)) {
 		if (now_mono_ns() >= give_up) {
@@ -529,18 +554,8 @@ static void wait_started(struct recorder *r)
 				PERF_START_TIMEOUT_NS / 1000000000ull);
 			return;
 		}
-		if (poll(pfd, fill_pollfds(r, pfd, false), 10) < 0 && errno != EINTR)
+		if (wait_events(r, 10, false))
 			return;
-		if (interrupted(r)) {
-			ctx->stop = RECORD_STOP_SIGNAL;
-			return;
-		}
-		t = reap(r);
-		if (t) {
-			t->exited_early = true;
-			ctx->stop = RECORD_STOP_CHILD;
-			return;
-		}
 	}
 }
 
@@ -548,12 +563,10 @@ static void record_loop(struct recorder *r)
 {
 	struct record_ctx *ctx = &r->ctx;
 	uint64_t deadline = ctx->start_ns + ctx->o->timeout_s * 1000000000ull;
-	struct pollfd pfd[8];
 
 	r->next_disk_check = ctx->start_ns + DISK_CHECK_NS;
 	while (ctx->stop == RECORD_STOP_NONE) {
 		uint64_t now = now_mono_ns();
-		struct record_trace *t;
 		int wait_ms, ht;
 
 		if (now >= deadline) {
@@ -564,21 +577,8 @@ static void record_loop(struct recorder *r)
 		ht = r->hints_started ? hints_recorder_timeout_ms(&r->hints) : -1;
 		if (ht >= 0)
 			wait_ms = MIN(wait_ms, ht);
-		if (poll(pfd, fill_pollfds(r, pfd, true), wait_ms) < 0 && errno != EINTR) {
-			err_log(err_errno(), "poll");
-			ctx->stop = RECORD_STOP_ERROR;
+		if (wait_events(r, wait_ms, true))
 			return;
-		}
-		if (interrupted(r)) {
-			ctx->stop = RECORD_STOP_SIGNAL;
-			return;
-		}
-		t = reap(r);
-		if (t) {
-			t->exited_early = true;
-			ctx->stop = RECORD_STOP_CHILD;
-			return;
-		}
 		if (r->hints_started && hints_recorder_service(&r->hints)) {
 			ctx->stop = RECORD_STOP_ERROR;
 			return;

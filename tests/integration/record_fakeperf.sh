@@ -6,6 +6,7 @@
 # before anything starts (existing output, bad --file, disk space, unwritable
 # directory). No root needed except for the tmpfs mounts (skipped otherwise).
 . "$SCX_SRC/tests/integration/lib.sh"
+. "$SCX_SRC/tests/integration/record_lib.sh"
 
 export SCXPROF_PERF=$SCX_SRC/tests/helpers/fake-perf
 unset SCX_CHARACTERIZE_PERF FAKE_PERF_MEM FAKE_PERF_MEM_MODE FAKE_PERF_SCHED_MODE FAKE_PERF_SCRIPT FAKE_PERF_SIZE_MB
@@ -61,17 +62,6 @@ wait_bg() {
 	ERR=$(cat "$D.err")
 }
 # Wait (up to 20 s) until command $1 succeeds.
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $1"
-}
-json() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d
-for k in sys.argv[2].split("."): v=v[int(k)] if k.isdigit() else v[k]
-print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"; }
 
 # ---- a normal recording: exact argv, bundle layout, schemas ------------------
 new_case

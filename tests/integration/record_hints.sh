@@ -11,15 +11,13 @@
 #    are refused before anything is recorded.
 # Only the hint trace runs (--disable-mem-trace --disable-sched-trace): no perf.
 . "$SCX_SRC/tests/integration/lib.sh"
+. "$SCX_SRC/tests/integration/record_lib.sh"
 need_root
 need_btf
 HELPER=$SCX_BUILD/tests/helpers/hintmap
 [ -x "$HELPER" ] || fail "$HELPER not built"
 
-if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != bpf_fs ]; then
-	mount -t bpf bpf /sys/fs/bpf || skip "cannot mount bpffs on /sys/fs/bpf"
-	at_exit "umount /sys/fs/bpf"
-fi
+need_bpffs
 PIN=/sys/fs/bpf/scxprof-test-$$-$RANDOM
 at_exit "rm -f '$PIN' '$PIN-hash' '$PIN-small'"
 
@@ -28,17 +26,6 @@ at_exit "rm -f '$PIN' '$PIN-hash' '$PIN-small'"
 fentry=$(/usr/bin/python3 -c 'import json,sys; print([c["status"] for c in json.load(open(sys.argv[1]))["checks"] if c["name"]=="bpf-fentry"][0])' "$T/doctor.json")
 
 HINTS_ONLY="--disable-mem-trace --disable-sched-trace"
-json() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d
-for k in sys.argv[2].split("."): v=v[int(k)] if k.isdigit() else v[k]
-print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"; }
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $1"
-}
 
 # Start the helper: its stdin is a fifo we keep open on fd 7; stdout in $T/h.out.
 start_helper() {

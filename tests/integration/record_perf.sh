@@ -5,21 +5,11 @@
 # window, record-time perf script, perf mem refused with a clear message where
 # it cannot sample, and Ctrl-C leaving no perf behind.
 . "$SCX_SRC/tests/integration/lib.sh"
+. "$SCX_SRC/tests/integration/record_lib.sh"
 need_root
 need_cmd perf "linux-perf"
 unset SCXPROF_PERF SCX_CHARACTERIZE_PERF
 
-json() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d
-for k in sys.argv[2].split("."): v=v[int(k)] if k.isdigit() else v[k]
-print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"; }
-wait_for() {
-	local i
-	for i in $(seq 300); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $1"
-}
 # Something that faults pages while we record: copy-on-write faults in forked
 # children hit pages that are mapped, so perf can resolve their physical address
 # (a first-touch fault has none yet: phys_addr 0, page size N/A).

@@ -6,6 +6,7 @@
 # they had at that time and their cgroup (from cgroups.jsonl, perf 6.1). A
 # corrupted archive makes process fail cleanly.
 . "$SCX_SRC/tests/integration/lib.sh"
+. "$SCX_SRC/tests/integration/record_lib.sh"
 need_root
 need_btf
 need_cmd perf "linux-perf"
@@ -14,20 +15,9 @@ if "$SCXPROF" --help | grep -Eq '^ +process .*not implemented yet'; then
 	skip "scxprof process not implemented yet"
 fi
 HELPER=$SCX_BUILD/tests/helpers/hintmap
-if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != bpf_fs ]; then
-	mount -t bpf bpf /sys/fs/bpf || skip "cannot mount bpffs on /sys/fs/bpf"
-	at_exit "umount /sys/fs/bpf"
-fi
+need_bpffs
 PIN=/sys/fs/bpf/scxprof-e2e-$$-$RANDOM
 at_exit "rm -f '$PIN'"
-wait_for() {
-	local i
-	for i in $(seq 300); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $1"
-}
 
 mkfifo "$T/h.in"
 "$HELPER" --threads 2 --work "$PIN" <"$T/h.in" >"$T/h.out" 2>"$T/h.err" &

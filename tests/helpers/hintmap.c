@@ -18,8 +18,8 @@
  *    thread), workers wait 300 ms more, and main prints "done".
  *    Each update prints "set <tid> <tgid> <hint> <setter-tid>".
  *    With --work, workers fault pages instead of sleeping during these phases
- *    (read then write fresh anonymous pages: the write faults on a mapped zero
- *    page, so a page-fault sample has a physical address).
+ *    (copy-on-write faults on a privately mapped memfd: page-fault samples
+ *    with a physical address).
  * 4. On "quit" or end of stdin: unpins the map and exits.
  * All output is line-buffered on stdout; errors go to stderr with exit 1.
  */
@@ -77,34 +77,48 @@ static void msleep(int ms)
 		;
 }
 
-/* Sleep ms, or fault pages for ms with --work. */
+/*
+ * Sleep ms, or fault pages for ms with --work: map a file (memfd) privately,
+ * read each page (maps the file's page read-only), then write it: a
+ * copy-on-write fault on a mapped page, for which perf finds a physical
+ * address (a first-touch fault, or one on the zero page, has none).
+ */
 static void phase(struct helper *h, int ms)
 {
-	struct timespec t0, t;
 	const size_t len = 256 << 10;
+	struct timespec t0, t;
+	int fd;
 
 	if (!h->work) {
 		msleep(ms);
 		return;
 	}
+	fd = memfd_create("hintmap-work", MFD_CLOEXEC);
+	for (size_t off = 0; fd >= 0 && off < len; off += 4096)
+		if (pwrite(fd, "page", 4, (off_t)off) != 4) {
+			close(fd);
+			fd = -1;
+		}
+	if (fd < 0) {
+		msleep(ms);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
-		volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 		char sum = 0;
 
-		if (p == MAP_FAILED) {
-			msleep(ms);
-			return;
-		}
+		if (p == MAP_FAILED)
+			break;
 		for (size_t i = 0; i < len; i += 4096)
 			sum += p[i];
 		for (size_t i = 0; i < len; i += 4096)
-			p[i] = sum;
+			p[i] = (char)(sum + 1);
 		munmap((void *)p, len);
 		msleep(2);
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	close(fd);
 }
 
 static int set_hint(struct helper *h, int idx, unsigned long long hint)

@@ -25,9 +25,12 @@ HPID=$!
 exec 7>"$T/h.in"
 at_exit "kill $HPID 2>/dev/null"
 wait_for "grep -q '^ready' '$T/h.out'"
-"$SCXPROF" record -t 4 --mem-event page-faults --hints-map "$PIN" -o "$T/run1" >"$T/r.out" 2>"$T/r.err" &
+"$SCXPROF" record -t 6 --mem-event page-faults --hints-map "$PIN" -o "$T/run1" >"$T/r.out" 2>"$T/r.err" &
 RPID=$!
 wait_for "grep -q '^recording' '$T/r.err'"
+# perf writes the host's existing threads and mappings into perf.data before it
+# samples; on a loaded machine that takes a while.
+sleep 2
 echo go >&7
 wait_for "grep -q '^done' '$T/h.out'"
 wait "$RPID" || fail "record failed: $(cat "$T/r.err")"

@@ -45,7 +45,7 @@ extern const char *const hints_mode_names[];
 
 #define HINTS_RING_MB_MAX 2048	/* ring size in MiB: a power of two, 1 ..HINTS_RING_MB_MAX */
 #define HINTS_POLL_MS_DEFAULT 10
-#define HINTS_POLL_DUTY 10	/* a poll pass may use at most 1/10 of a CPU */
+#define HINTS_POLL_DUTY 20	/* polling may use at most 1/20 of a CPU */
 
 /* The target map, opened from its pin or its id. */
 struct hints_map {
@@ -76,7 +76,7 @@ struct hints_stats {
 	uint64_t dropped;	/* trace: lost because the ring buffer was full */
 	uint64_t snapshot_lines;	/* lines from the first iterator pass */
 	uint64_t polls;		/* iterator passes */
-	uint64_t poll_ns_total, poll_ns_max;	/* time spent in passes */
+	uint64_t poll_ns_total, poll_ns_max;	/* CPU time spent in passes */
 	uint64_t interval_ns_max;	/* longest interval used (stretched when passes are slow) */
 	uint64_t tasks;		/* threads visited by the last pass */
 	uint64_t hinted;	/* threads holding a value in the last pass */
@@ -106,6 +106,7 @@ struct hints_recorder {
 	struct hints_poll_bpf *poll;
 	struct bpf_link *iter_link;
 	uint64_t next_poll_ns;
+	uint64_t last_pass_ns;	/* CPU time of the last pass */
 
 	struct u64map index;	/* tid → position in seen[] + 1 */
 	struct hints_seen *seen;

@@ -209,6 +209,14 @@ if [ "$(id -u)" -eq 0 ]; then
 	expect_match "$ERR" "^scxprof: not enough disk space in '.*/small': the recording needs about .*, .* is free; shorten -t" "disk space refusal"
 	expect_dir "$D/small" "" "nothing written on the small file system"
 	expect_eq "$(log_args 'mem record --all')" "" "no perf started when space is short"
+	# Free space running out while recording: stop early, keep the bundle.
+	mkdir "$D/fill"
+	mount -t tmpfs -o size=48m tmpfs "$D/fill" && at_exit "umount '$D/fill'"
+	FAKE_PERF_FILL_MB=36 run_rc 0 "$SCXPROF" record -t 30 -o "$D/fill/r" --disable-sched-trace
+	expect_match "$ERR" "warning: only .* left in '.*/fill' \(.* kept for the archive\): stopping the recording early, after [0-9.]+ s" "disk filling up: early stop announced"
+	expect_dir "$D/fill" "r.tar.gz" "disk filling up: the bundle is kept"
+	mkdir "$D/fx" && tar -xzf "$D/fill/r.tar.gz" -C "$D/fx" r/meta.json
+	expect_eq "$(json "$D/fx/r/meta.json" stop_reason)" disk-space "meta: stopped for disk space"
 	mount -t tmpfs -o ro,size=1m tmpfs "$D/ro" && at_exit "umount '$D/ro'"
 	run_rc 1 "$SCXPROF" record -t 1 -o "$D/ro/r"
 	expect_match "$ERR" "^scxprof: output: cannot write in '.*/ro': Read-only file system$" "unwritable directory"

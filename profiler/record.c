@@ -669,12 +669,29 @@ static bool stopped_cleanly(const struct record_trace *t)
 	return child_success(t->c) || child_killed_by(t->c, SIGINT);
 }
 
-/* The last non-empty line perf wrote to stderr (for error messages). */
-static const char *last_stderr_line(struct record_trace *t)
+/*
+ * The line of perf's stderr that says what went wrong, for a one-line error:
+ * the first that mentions an error or a failure, else the first one. Returned
+ * in buf (a copy: perf's usage text may follow on the next lines).
+ */
+static const char *stderr_excerpt(struct record_trace *t, char *buf, size_t n)
 {
-	const char *s = child_stderr(t->c), *nl = strrchr(s, '\n');
+	const char *s = child_stderr(t->c), *pick = s;
 
-	return nl ? nl + 1 : s;
+	for (const char *l = s; *l;) {
+		size_t len = strcspn(l, "\n");
+
+		if (memmem(l, len, "rror", 4) || memmem(l, len, "fail", 4) ||
+		    memmem(l, len, "Fail", 4)) {
+			pick = l;
+			break;
+		}
+		l += len + (l[len] == '\n');
+	}
+	while (*pick == ' ' || *pick == '\t')
+		pick++;
+	snprintf(buf, n, "%.*s", (int)strcspn(pick, "\n"), pick);
+	return buf;
 }
 
 static int check_outcome(struct recorder *r)
@@ -685,11 +702,17 @@ static int check_outcome(struct recorder *r)
 		return -EIO;
 	for (size_t i = 0; i < ctx->nr_traces; i++) {
 		struct record_trace *t = &ctx->traces[i];
-		const char *line = last_stderr_line(t);
+		char excerpt[256];
+		const char *line = stderr_excerpt(t, excerpt, sizeof(excerpt));
 
 		if (t->exited_early) {
-			pr_err("%s exited %.1f s into the recording, before it was stopped: %s%s%s%s",
-			       t->label, (double)(now_mono_ns() - ctx->start_ns) / 1e9, t->status,
+			char when[64] = "failed to start";
+
+			if (ctx->start_ns)
+				snprintf(when, sizeof(when),
+					 "exited %.1f s into the recording, before it was stopped",
+					 (double)(ctx->end_ns - ctx->start_ns) / 1e9);
+			pr_err("%s %s: %s%s%s%s", t->label, when, t->status,
 			       *line ? " (perf: \"" : "", line, *line ? "\")" : "");
 			return -ECHILD;
 		}
@@ -1003,10 +1026,11 @@ static int record_start(struct recorder *r)
 	if (err)
 		return err;
 	wait_started(r);
+	if (ctx->stop != RECORD_STOP_NONE)
+		return 0; /* a perf failed to start, or a signal: stop_all() and the outcome say */
 	ctx->start_ns = now_mono_ns();
 	clock_gettime(CLOCK_REALTIME, &ctx->start_real);
-	if (ctx->stop == RECORD_STOP_NONE)
-		describe(r);
+	describe(r);
 	return 0;
 }
 
@@ -1040,6 +1064,7 @@ static void recorder_release(struct recorder *r)
 int record_run(const struct record_opts *o)
 {
 	struct recorder *r = xcalloc(1, sizeof(*r));
+	void (*old_pipe)(int) = SIG_ERR;
 	int err;
 
 	r->ctx.o = o;
@@ -1051,6 +1076,11 @@ int record_run(const struct record_opts *o)
 		err_log(err, "installing signal handlers");
 		goto out;
 	}
+	/*
+	 * A closed pipe on stderr (`record ... 2>&1 | head`) must not kill us
+	 * halfway and leave the staging directory behind: writes fail instead.
+	 */
+	old_pipe = signal(SIGPIPE, SIG_IGN);
 	err = prepare(r);
 	if (!err)
 		err = record_start(r);
@@ -1072,6 +1102,8 @@ int record_run(const struct record_opts *o)
 out:
 	recorder_release(r);
 	sigwatch_uninstall();
+	if (old_pipe != SIG_ERR)
+		signal(SIGPIPE, old_pipe);
 	free(r);
 	return err;
 }

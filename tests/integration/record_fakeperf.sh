@@ -227,6 +227,15 @@ else
 fi
 
 # ---- misbehaving perf ----------------------------------------------------------
+new_case # stderr is a pipe that closes at once: no SIGPIPE death halfway
+"$SCXPROF" record -t 1 -o "$D/r" 2>&1 | head -c 1 >/dev/null
+wait_for "[ -e '$D/r.tar.gz' ] || ! pgrep -f 'scxprof record -t 1 -o $D/r' >/dev/null"
+expect_dir "$D" "r.tar.gz" "closed stderr: the recording completes, nothing half-done"
+no_perf_left "closed stderr"
+new_case
+FAKE_PERF_MEM_MODE=exit-early FAKE_PERF_DELAY=0 run_rc 1 "$SCXPROF" record -t 10 -o "$D/r"
+expect_match "$ERR" "^scxprof: perf mem record (failed to start|exited [0-9.]+ s into the recording, before it was stopped): exited with status 1 \(perf: \"fake perf: simulated failure \(mem\)\"\)$" "perf failing at once is reported"
+expect_dir "$D" "" "perf failing at once: everything removed"
 new_case
 FAKE_PERF_MEM_MODE=exit-early run_rc 1 "$SCXPROF" record -t 10 -o "$D/r"
 expect_match "$ERR" "^scxprof: perf mem record exited [0-9.]+ s into the recording, before it was stopped: exited with status 1 \(perf: \"fake perf: simulated failure \(mem\)\"\)$" "early exit reported with perf's message"

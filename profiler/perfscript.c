@@ -803,6 +803,8 @@ static bool switch_plugin(struct scx_span tr, struct scxprof_switch *sw)
 			sw->format = SCXPROF_SWITCH_PLUGIN;
 			return true;
 		}
+		/* a later ':' only sees a subset of these arrows (keeps this linear) */
+		return false;
 	}
 	return false;
 }
@@ -906,11 +908,12 @@ static void parse_kv(struct scxprof_sched_event *ev)
 			kv_set(ev, span(k, v - 1), span(v, p), true);
 		}
 	}
-	a = memmem(ev->trace.p, ev->trace.len, "[action=", 8);
-	if (a) {
+	for (a = ev->trace.p; (a = memmem(a, (size_t)(e - a), "[action=", 8)); a++) {
 		const char *v = a + 8, *c = memchr(v, ']', (size_t)(e - v));
-		if (c && c > v)
+		if (c && c > v) {
 			kv_set(ev, span(a + 1, a + 7), span(v, c), false);
+			break;
+		}
 	}
 	if (ev->nkv)
 		ev->fields = SCXPROF_FIELDS_KV;

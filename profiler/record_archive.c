@@ -25,6 +25,12 @@
 #include <zlib.h>
 
 #define ARCHIVE_CHUNK (1 << 20)
+/*
+ * gzip level 3 (zlib's fast strategy): on perf data it costs about 2.5x less
+ * CPU than the default 6 for an archive ~9% larger. This runs on the
+ * production host right after the recording.
+ */
+#define ARCHIVE_GZIP_LEVEL "3"
 
 struct file_list {
 	char **names;
@@ -150,6 +156,8 @@ static int write_archive(int fd, const char *dir, const char *root, struct file_
 	/* pax: no 8 GiB size limit, long names; gzip: what process and tar -xzf read. */
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "compression-level",
+					    ARCHIVE_GZIP_LEVEL) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
 		err = archive_fail(a, "setting up the writer");

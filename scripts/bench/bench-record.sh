@@ -1,7 +1,8 @@
 #!/bin/bash
 # scxprof record benchmarks (issue: the production recorder):
-#  1. archive: the bundle archive (libarchive gzip + reading it back through zlib
-#     to check it) against `tar -czf` of the same directory in the same run; the
+#  1. archive: the bundle archive (libarchive gzip level 3 + reading it back
+#     through zlib to check it) against `tar -czf` (gzip level 6, no check) of the
+#     same directory in the same run; the
 #     data is perf.data-like (a real perf recording of this host, repeated to
 #     BENCH_RECORD_MB, default 200 MB). Target: <= 1.5x tar -czf (the read-back
 #     check is extra work tar does not do).

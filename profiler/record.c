@@ -314,7 +314,6 @@ static void trace_add(struct record_trace *t, const char *arg)
 	t->argv = xrealloc(t->argv, (t->argc + 2) * sizeof(*t->argv));
 	t->argv[t->argc++] = arg;
 	t->argv[t->argc] = NULL;
-	strbuf_addf(&t->args, "%s%s", t->args.len ? " " : "", arg);
 }
 
 static void trace_addv(struct record_trace *t, const char *const *args)
@@ -706,7 +705,7 @@ static int check_outcome(struct recorder *r)
 		const char *line = stderr_excerpt(t, excerpt, sizeof(excerpt));
 
 		if (t->exited_early) {
-			char when[64] = "failed to start";
+			char when[96] = "failed to start";
 
 			if (ctx->start_ns)
 				snprintf(when, sizeof(when),
@@ -1043,7 +1042,6 @@ static void recorder_release(struct recorder *r)
 		if (ctx->traces[i].started)
 			child_release(ctx->traces[i].c);
 		free(ctx->traces[i].argv);
-		strbuf_release(&ctx->traces[i].args);
 	}
 	if (r->hints_started)
 		hints_recorder_destroy(&r->hints);
@@ -1093,7 +1091,7 @@ int record_run(const struct record_opts *o)
 	}
 	if (!err)
 		err = finish(r);
-	if (err == -EINTR || (err && interrupted(r))) {
+	if (err && (interrupted(r) || err == -EINTR)) {
 		err = -EINTR;
 		/* Before cleanup says anything else: one line. */
 		pr_err("interrupted by %s: recording discarded, nothing was written",

@@ -112,7 +112,6 @@ struct record_trace {
 	const char *name;	/* "mem" or "sched" (meta.json key, message prefix) */
 	const char *label;	/* "perf mem record", "perf record (sched)" */
 	const char *data;	/* file in the bundle */
-	struct strbuf args;	/* argv as one string, for meta.json and messages */
 	const char **argv;	/* NULL-terminated; strings are static or owned by ctx */
 	size_t argc;
 	struct child *c;

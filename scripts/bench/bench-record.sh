@@ -2,10 +2,9 @@
 # scxprof record benchmarks (issue: the production recorder):
 #  1. archive: the bundle archive (libarchive gzip level 3 + reading it back
 #     through zlib to check it) against `tar -czf` (gzip level 6, no check) of the
-#     same directory in the same run; the
-#     data is perf.data-like (a real perf recording of this host, repeated to
-#     BENCH_RECORD_MB, default 200 MB). Target: <= 1.5x tar -czf (the read-back
-#     check is extra work tar does not do).
+#     same directory in the same run; the data is perf.data-like (a real perf
+#     recording of this host, repeated to BENCH_RECORD_MB, default 200 MB).
+#     Target: <= 1.5x tar -czf (the read-back check is extra work tar does not do).
 #  2. (root + BTF) hint poll pass: cost per thread of one iter/task pass over
 #     the host, with BENCH_RECORD_THREADS extra threads (default 2000), against
 #     reading /proc/*/task/*/stat once (what visiting every thread costs from

@@ -45,7 +45,8 @@ expect_match "$(cat "$T/r.err")" "^hints: poll mode" "hints recorded in poll mod
 
 run_rc 0 "$SCXPROF" process -f "$T/run1.tar.gz" -o "$T/out"
 for f in perf.jsonl perf.sched.jsonl hints.jsonl summary.json; do
-	[ -s "$T/out/$f" ] || fail "process wrote no $f: $(ls "$T/out")"
+	[ -s "$T/out/$f" ] || fail "process wrote no $f: $(ls "$T/out")
+process said: $ERR"
 done
 ok "process wrote perf.jsonl, perf.sched.jsonl, hints.jsonl, summary.json"
 [ -f "$SCX_SRC/schemas/perf.schema.json" ] && validate "$SCX_SRC/schemas/perf.schema.json" "$T/out/perf.jsonl" --jsonl

@@ -401,6 +401,13 @@ static int run_perf_script(struct process_ctx *c, struct feeder *f, struct part 
 		if (*p->perf_stderr)
 			warn_keep(c, "perf script reported diagnostics for %s:\n%s", data,
 				  excerpt(p->perf_stderr, &sb));
+		if (strstr(p->perf_stderr, "failed to process type: 9 [Bad address]"))
+			warn_keep(c, "perf script stopped at a sample it cannot attribute to any event "
+				  "of %s: this happens when another system-wide perf session sampled "
+				  "the same software event during the recording (its samples carry "
+				  "the other session's event id). The samples after that point are "
+				  "lost; record again with no other perf running.",
+				  data);
 	} else if (strstr(p->fields, "cgroup") && mentions_cgroup(p->perf_stderr)) {
 		*retry = true;
 	} else {

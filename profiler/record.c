@@ -950,6 +950,44 @@ static void describe(struct recorder *r)
 	strbuf_release(&sb);
 }
 
+/*
+ * Another perf recording system-wide while we do makes the kernel deliver some of
+ * its software-event samples into our buffers with its event ids; perf 6.1's
+ * `perf script` stops at the first one. Say so before recording, not after.
+ */
+static void warn_other_perf(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t self = getpid();
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[64], comm[32] = "";
+		int pid = atoi(e->d_name);
+		FILE *fp;
+
+		if (pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		if (fgets(comm, sizeof(comm), fp))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(fp);
+		if (!strcmp(comm, "perf") && getppid() != pid) {
+			pr_warn("another perf is running (pid %d): if it samples system-wide too, "
+				"perf script may later stop early on this recording; record with no "
+				"other perf running",
+				pid);
+			break;
+		}
+	}
+	closedir(d);
+}
+
 static int prepare(struct recorder *r)
 {
 	const struct record_opts *o = r->ctx.o;
@@ -971,6 +1009,8 @@ static int prepare(struct recorder *r)
 		err = check_space(r);
 	if (!err && interrupted(r))
 		err = -EINTR;
+	if (!err)
+		warn_other_perf();
 	return err;
 }
 

@@ -53,12 +53,25 @@ else
 	layout=6.6
 	[ "$ver" = 6.3 ] || [ "$ver" = 6.4 ] && layout=6.3
 fi
-perf script --ns -G -F "$fields" -i "$B/perf.data" >"$T/perf.script" 2>/dev/null ||
-	fail "perf script on the recording failed"
+# perf 6.1 sometimes stops at a malformed sample of an -a page-fault recording
+# ("failed to process type: 9 [Bad address]", its sample parser's -EFAULT). It
+# stops at the same record every time, so the reference and scxprof's own perf
+# script see the same lines; scxprof must then keep them, with upstream's warning.
+perf_stopped=
+perf script --ns -G -F "$fields" -i "$B/perf.data" >"$T/perf.script" 2>"$T/perf-script.err" || {
+	rc=$?
+	[ -s "$T/perf.script" ] || fail "perf script on the recording failed (exit $rc): $(tail -n 5 "$T/perf-script.err")"
+	perf_stopped=$rc
+	echo "note: perf script stopped early (exit $rc: $(tail -n 1 "$T/perf-script.err")); checking that process keeps the partial output"
+}
 lines=$(grep -c . "$T/perf.script")
 [ "$lines" -gt 50 ] || skip "only $lines page-fault samples recorded"
 
 run_rc 0 "$SCXPROF" process -f "$B" -o "$T/out"
+if [ -n "$perf_stopped" ]; then
+	expect_match "$ERR" "perf script exited with status $perf_stopped after writing [0-9]+ bytes from .*Continuing with the generated output" \
+		"process keeps perf script's partial output with upstream's warning"
+fi
 expect_match "$OUT" "^Generating perf.jsonl from perf.data with perf script \(perf version " "perf script ran"
 expect_match "$OUT" "^Parsed [0-9]+ of $lines records \([0-9]+ skipped, 0 unparseable\)$" "every one of perf's $lines lines parsed"
 $PY "$SCX_SRC/tests/tools/check_perf_jsonl.py" "$T/perf.script" "$T/out/perf.jsonl" --layout $layout \

@@ -44,6 +44,11 @@ expect_eq "$(tar -tzf "$T/run1.tar.gz" | sort | tr '\n' ' ')" \
 expect_match "$(cat "$T/r.err")" "^hints: poll mode" "hints recorded in poll mode"
 
 run_rc 0 "$SCXPROF" process -f "$T/run1.tar.gz" -o "$T/out"
+# Another system-wide perf session during the recording (another test run on a
+# shared machine) makes perf script stop at a foreign sample; process explains it.
+if printf '%s\n' "$ERR" | grep -q "cannot attribute to any event"; then
+	skip "another perf session sampled system-wide during the recording (perf script stopped at its sample); run on an otherwise idle machine"
+fi
 for f in perf.jsonl perf.sched.jsonl hints.jsonl summary.json; do
 	[ -s "$T/out/$f" ] || fail "process wrote no $f: $(ls "$T/out")
 process said: $ERR"

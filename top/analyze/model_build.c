@@ -752,3 +752,66 @@ int model_replay(struct trace_model *m, const struct build_observer *obs)
 		return -EINVAL;
 	return derive(m, obs);
 }
+
+/*
+ * The sched slices of one CPU, from the flags model_build() left on the events
+ * (same rules as derive(): mismatched switches leave the slice open, the first
+ * compact switch opens nothing, ONCPU gaps are idle). Slices still open at the
+ * end are reported with dur -1.
+ */
+void model_cpu_slices(const struct trace_model *m, uint32_t cpu,
+		      void (*fn)(void *ctx, const struct sched_slice *s, const struct tev *open),
+		      void *ctx)
+{
+	const struct cpu_events *ce;
+	struct sched_slice cur = {0};
+	const struct tev *open_ev = NULL;
+	bool valid = false, implicit = false;
+
+	if (cpu >= m->nr_cpus)
+		return;
+	ce = &m->cpus[cpu];
+	for (size_t i = 0; i < ce->n; i++) {
+		const struct tev *e = &ce->ev[i];
+		bool known = true;
+		int32_t es = e->arg;
+
+		switch (e->type) {
+		case TEV_SWITCH:
+		case TEV_SWITCH_COMPACT:
+			if (e->flags & TEVF_SKIP) {
+				valid = false;
+				continue;
+			}
+			known = !(e->flags & TEVF_MISMATCH);
+			break;
+		case TEV_ONCPU_END:
+			known = valid && cur.utid == e->utid;
+			break;
+		case TEV_ONCPU_BEGIN:
+			if (valid && implicit && cur.ts == e->ts)
+				valid = false;
+			es = 0;
+			break;
+		default:
+			continue;
+		}
+		if (valid) {
+			cur.dur = known ? (int64_t)(e->ts - cur.ts) : -1;
+			cur.end_state = known ? es : -1;
+			fn(ctx, &cur, open_ev);
+		}
+		cur.ts = e->ts;
+		cur.cpu = (uint16_t)cpu;
+		cur.utid = e->type == TEV_ONCPU_END ? UTID_IDLE : e->utid;
+		cur.prio = e->type == TEV_ONCPU_END || e->type == TEV_ONCPU_BEGIN ? 120 : e->prio;
+		open_ev = e;
+		implicit = e->type == TEV_ONCPU_END;
+		valid = true;
+	}
+	if (valid) {
+		cur.dur = -1;
+		cur.end_state = -1;
+		fn(ctx, &cur, open_ev);
+	}
+}

@@ -376,6 +376,13 @@ struct build_observer {
 	void (*state)(void *ctx, const struct state_row *r);
 	void *ctx;
 };
+/*
+ * The sched slices of one CPU in time order (the model must be built); open is
+ * the event that opened the slice (an ONCPU_BEGIN carries wprof's layer/DSQ).
+ */
+void model_cpu_slices(const struct trace_model *m, uint32_t cpu,
+		      void (*fn)(void *ctx, const struct sched_slice *s, const struct tev *open),
+		      void *ctx);
 /* Re-run the timeline derivation with observers (the model must be built). */
 int model_replay(struct trace_model *m, const struct build_observer *obs);
 

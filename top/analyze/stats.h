@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Statistics shared by every analyzer, with ONE percentile definition:
+ *
+ *   nearest rank: the p-th percentile of n sorted values v[0..n-1] is
+ *   v[ceil(p * n) - 1] (p in (0, 1]); p50 of {1,2,3,4} is 2, p99 of 100
+ *   values is the 99th smallest. Always an observed value, never interpolated.
+ *
+ * Quartiles (IQR outliers) and the median (MAD) use the same definition.
+ */
+#ifndef SCX_TOP_ANALYZE_STATS_H
+#define SCX_TOP_ANALYZE_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "top/analyze/report.h"
+
+/* Sort ascending (LSD radix, 16-bit digits; digits that never vary are skipped). */
+void u64_sort(uint64_t *v, size_t n);
+/* Nearest-rank percentile of sorted v (0 when n == 0). */
+uint64_t pct_sorted(const uint64_t *v, size_t n, double p);
+double pct_sorted_dbl(const double *v, size_t n, double p);
+
+struct dist {
+	uint64_t n, min, max, sum;
+	uint64_t p50, p90, p95, p99, p999;
+	double mean;
+};
+/* Summary of sorted values. */
+void dist_of_sorted(struct dist *d, const uint64_t *v, size_t n);
+/* Write d as {count, min_ns, avg_ns, p50_ns, p90_ns, p95_ns, p99_ns, p999_ns, max_ns}. */
+void rep_dist_ns(struct report *r, const char *key, const struct dist *d);
+
+#endif

@@ -794,28 +794,68 @@ static int cmp_pair(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
-	return x->victim < y->victim ? -1 : x->victim > y->victim;
+	if (x->victim != y->victim)
+		return x->victim < y->victim ? -1 : 1;
+	return x->by < y->by ? -1 : x->by > y->by;
+}
+
+struct keyvec {
+	uint64_t *v;
+	size_t n, alloc;
+};
+
+static void count_pair(struct keyvec *kv, uint32_t victim, int32_t state, uint32_t next)
+{
+	if (!is_preemption(victim, state, next))
+		return;
+	if (kv->n == kv->alloc)
+		xgrow((void **)&kv->v, &kv->alloc, kv->n + 1, sizeof(*kv->v));
+	kv->v[kv->n++] = (uint64_t)victim << 32 | next;
 }
 
 int an_preemptions(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
-	struct pair *pairs = xmalloc((m->preempt_pairs.len ? m->preempt_pairs.len : 1) * sizeof(*pairs));
+	struct pair *pairs;
 	size_t np = 0, shown = 0;
-	uint64_t total = 0, key, *val;
+	uint64_t total = 0;
 	struct dist lat;
 	struct groups g;
 	struct proc_row *pr;
 	double *k2;
 	uint32_t *ix;
+	struct keyvec pm = {0};
 
-	for (size_t it = 0; u64map_next(&m->preempt_pairs, &it, &key, &val);) {
-		pairs[np].victim = (uint32_t)(key >> 32);
-		pairs[np].by = (uint32_t)key;
-		pairs[np].n = *val;
-		total += *val;
-		np++;
+	/* who preempted whom: the switches themselves (victim = prev, preemptor = next) */
+	for (uint32_t c = 0; c < m->nr_cpus; c++) {
+		const struct tev *end = NULL;
+
+		for (size_t i = 0; i < m->cpus[c].n; i++) {
+			const struct tev *e = &m->cpus[c].ev[i];
+
+			if ((e->type == TEV_SWITCH || e->type == TEV_SWITCH_COMPACT) &&
+			    !(e->flags & TEVF_SKIP))
+				count_pair(&pm, e->other, e->arg, e->utid);
+			else if (e->type == TEV_ONCPU_END)
+				end = e;
+			else if (e->type == TEV_ONCPU_BEGIN && end && end->ts == e->ts)
+				count_pair(&pm, end->utid, end->arg, e->utid);
+		}
 	}
-	qsort(pairs, np, sizeof(*pairs), cmp_pair);
+	/* count equal (victim, preemptor) keys after sorting them */
+	u64_sort(pm.v, pm.n);
+	pairs = xmalloc((pm.n ? pm.n : 1) * sizeof(*pairs));
+	for (size_t i = 0; i < pm.n; i++) {
+		if (!np || pm.v[i] != pm.v[i - 1]) {
+			pairs[np].victim = (uint32_t)(pm.v[i] >> 32);
+			pairs[np].by = (uint32_t)pm.v[i];
+			pairs[np].n = 0;
+			np++;
+		}
+		pairs[np - 1].n++;
+		total++;
+	}
+	free(pm.v);
+	np = top_k(pairs, np, sizeof(*pairs), p->limit, cmp_pair);
 	kind_dist(m, p, WK_PREEMPT, &lat, NULL, NULL);
 	rep_str(r, "definition", "a task switched out still runnable (prev_state R/R+) while a "
 				 "non-idle task takes the CPU");

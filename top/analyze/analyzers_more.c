@@ -45,7 +45,7 @@ int an_dsq(const struct trace_model *m, const struct analyze_params *p, struct r
 	for (size_t i = 0; i < m->nr_dsq; i++) {
 		const struct dsq_sample *s = &m->dsq[i];
 
-		if (s->kind == DSQ_LAT_US)
+		if (s->kind == DSQ_LAT_US || s->kind == DSQ_LAT_NS)
 			nl[s->dsq]++;
 		else if (s->kind == DSQ_RESIDENCY)
 			nr[s->dsq]++;
@@ -61,6 +61,8 @@ int an_dsq(const struct trace_model *m, const struct analyze_params *p, struct r
 
 		if (s->kind == DSQ_LAT_US)
 			lat[s->dsq][nl[s->dsq]++] = v * 1000;
+		else if (s->kind == DSQ_LAT_NS)
+			lat[s->dsq][nl[s->dsq]++] = v;
 		else if (s->kind == DSQ_RESIDENCY)
 			res[s->dsq][nr[s->dsq]++] = v;
 		else {
@@ -73,11 +75,11 @@ int an_dsq(const struct trace_model *m, const struct analyze_params *p, struct r
 		for (size_t i = 0; i < m->cpus[c].n; i++) {
 			const struct tev *e = &m->cpus[c].ev[i];
 
-			if (e->type == TEV_ONCPU_BEGIN && e->aux && e->aux <= n)
-				disp[e->aux - 1]++;
+			if (e->type == TEV_ONCPU_BEGIN && e->str && e->str <= n)
+				disp[e->str - 1]++;
 		}
 	rep_u64(r, "total_dsqs", n);
-	rep_str(r, "note", "scxtop's \"DSQ <id> latency ns\" counters carry microseconds; shown here in ns");
+	rep_str(r, "note", "all latencies in ns (upstream scxtop's \"DSQ <id> latency ns\" counters carry microseconds and are converted)");
 	rep_table(r, "per_dsq",
 		  (const struct rcol[]){{"dsq_id", "dsq", RT_HEX},
 					{"latency_samples", "lat n", RT_U64},
@@ -187,8 +189,8 @@ static void layer_slice(void *ctx, const struct sched_slice *s, const struct tev
 		l->cpus[s->cpu] = 1;
 		l->nr_cpus++;
 	}
-	if (open->aux)
-		(*u64map_upsert(&l->dsqs, lc->m->dsq_ids[open->aux - 1], &created))++;
+	if (open->str && open->str <= lc->m->nr_dsqs)
+		(*u64map_upsert(&l->dsqs, lc->m->dsq_ids[open->str - 1], &created))++;
 	lc->thread_layer[s->utid] = open->arg2;
 }
 
@@ -919,21 +921,73 @@ int an_outliers(const struct trace_model *m, const struct analyze_params *p, str
 /* ---------------------------------------------------------- correlation -- */
 
 /* Each waking paired with the switch that ran the task (the latency samples). */
-struct wpair {
-	uint32_t waker, wakee;
-	uint64_t n, sum, max;
+
+/* Top-k indices of wakeups by latency (descending; ties: earlier first): a bounded min-heap. */
+struct topk {
+	uint32_t *h;
+	size_t n, k;
+	const struct wakeup *w;
 };
+
+static bool wk_worse(const struct wakeup *w, uint32_t a, uint32_t b)
+{
+	/* "a ranks below b" */
+	if (w[a].lat != w[b].lat)
+		return w[a].lat < w[b].lat;
+	return w[a].ts > w[b].ts;
+}
+
+static void topk_sift(struct topk *t, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, s = i;
+
+		if (l < t->n && wk_worse(t->w, t->h[l], t->h[s]))
+			s = l;
+		if (r < t->n && wk_worse(t->w, t->h[r], t->h[s]))
+			s = r;
+		if (s == i)
+			return;
+		uint32_t x = t->h[i];
+
+		t->h[i] = t->h[s];
+		t->h[s] = x;
+		i = s;
+	}
+}
+
+static void topk_push(struct topk *t, uint32_t idx)
+{
+	if (t->n < t->k) {
+		size_t i = t->n++;
+
+		t->h[i] = idx;
+		while (i && wk_worse(t->w, t->h[i], t->h[(i - 1) / 2])) {
+			uint32_t x = t->h[i];
+
+			t->h[i] = t->h[(i - 1) / 2];
+			t->h[(i - 1) / 2] = x;
+			i = (i - 1) / 2;
+		}
+	} else if (t->k && wk_worse(t->w, t->h[0], idx)) {
+		t->h[0] = idx;
+		topk_sift(t, 0);
+	}
+}
 
 static const struct wakeup *g_wk;
 
 static int cmp_wk_lat(const void *a, const void *b)
 {
-	const struct wakeup *x = &g_wk[*(const uint32_t *)a], *y = &g_wk[*(const uint32_t *)b];
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	if (x->lat != y->lat)
-		return x->lat > y->lat ? -1 : 1;
-	return x->ts < y->ts ? -1 : x->ts > y->ts;
+	return wk_worse(g_wk, y, x) ? -1 : wk_worse(g_wk, x, y) ? 1 : 0;
 }
+
+struct wpair {
+	uint32_t waker, wakee;
+	uint64_t n, sum, max;
+};
 
 static int cmp_wpair(const void *a, const void *b)
 {
@@ -941,49 +995,87 @@ static int cmp_wpair(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
-	return x->max > y->max ? -1 : x->max < y->max;
+	if (x->max != y->max)
+		return x->max > y->max ? -1 : 1;
+	return x->wakee < y->wakee ? -1 : x->wakee > y->wakee;
 }
 
 int an_correlation(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
-	uint32_t *ix = xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*ix));
+	struct topk tk = {.k = p->limit, .w = m->wakeups};
 	uint64_t *lat = xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*lat));
+	uint32_t *kidx = xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*kidx));
 	size_t n = 0, np = 0;
-	struct u64map pm;
 	struct wpair *pairs = NULL;
+	size_t ntop = 0;
 	struct dist d;
 	uint64_t cross = 0;
 
-	u64map_init(&pm);
+	tk.h = xmalloc((p->limit ? p->limit : 1) * sizeof(*tk.h));
 	for (size_t i = 0; i < m->nr_wakeups; i++) {
 		const struct wakeup *w = &m->wakeups[i];
-		bool created;
-		uint64_t *v;
 
 		if (w->kind != WK_WAKEUP || !in_window(p, w->ts) ||
 		    (!params_match_thread(m, p, w->utid) && !params_match_thread(m, p, w->waker)) ||
 		    (p->cpu >= 0 && w->cpu != p->cpu))
 			continue;
-		ix[n] = (uint32_t)i;
-		lat[n++] = w->lat;
+		lat[n] = w->lat;
+		kidx[n] = (uint32_t)i;
+		n++;
 		cross += w->waker_cpu != CPU_NONE && w->waker_cpu != w->cpu;
-		v = u64map_upsert(&pm, (uint64_t)w->waker << 32 | w->utid, &created);
-		if (created) {
-			pairs = xrealloc(pairs, (np + 1) * sizeof(*pairs));
-			memset(&pairs[np], 0, sizeof(*pairs));
-			pairs[np].waker = w->waker;
-			pairs[np].wakee = w->utid;
-			*v = np++;
-		}
-		pairs[*v].n++;
-		pairs[*v].sum += w->lat;
-		pairs[*v].max = MAX(pairs[*v].max, w->lat);
+		topk_push(&tk, (uint32_t)i);
 	}
 	u64_sort(lat, n);
 	dist_of_sorted(&d, lat, n);
 	g_wk = m->wakeups;
-	qsort(ix, n, sizeof(*ix), cmp_wk_lat);
-	qsort(pairs, np, sizeof(*pairs), cmp_wpair);
+	qsort(tk.h, tk.n, sizeof(*tk.h), cmp_wk_lat);
+	/* pair statistics: indices ordered by (wakee, waker) with two stable counting sorts */
+	{
+		size_t nb = m->nr_threads + 2;
+		size_t *cnt = xmalloc(nb * sizeof(*cnt));
+		uint32_t *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+
+		for (int pass = 0; pass < 2; pass++) {
+			uint32_t *src = pass ? tmp : kidx, *dst = pass ? kidx : tmp;
+			size_t sum = 0;
+
+			memset(cnt, 0, nb * sizeof(*cnt));
+			for (size_t i = 0; i < n; i++) {
+				const struct wakeup *w = &m->wakeups[src[i]];
+
+				cnt[pass ? w->utid : (w->waker == UTID_NONE ? nb - 1 : w->waker)]++;
+			}
+			for (size_t b2 = 0; b2 < nb; b2++) {
+				size_t c = cnt[b2];
+
+				cnt[b2] = sum;
+				sum += c;
+			}
+			for (size_t i = 0; i < n; i++) {
+				const struct wakeup *w = &m->wakeups[src[i]];
+
+				dst[cnt[pass ? w->utid : (w->waker == UTID_NONE ? nb - 1 : w->waker)]++] = src[i];
+			}
+		}
+		free(cnt);
+		free(tmp);
+		for (size_t i = 0; i < n; i++) {
+			const struct wakeup *w = &m->wakeups[kidx[i]];
+
+			if (!np || pairs[np - 1].waker != w->waker || pairs[np - 1].wakee != w->utid) {
+				if (!(np & (np + 1)) || !pairs)
+					pairs = xrealloc(pairs, (2 * np + 1) * sizeof(*pairs));
+				memset(&pairs[np], 0, sizeof(*pairs));
+				pairs[np].waker = w->waker;
+				pairs[np].wakee = w->utid;
+				np++;
+			}
+			pairs[np - 1].n++;
+			pairs[np - 1].sum += w->lat;
+			pairs[np - 1].max = MAX(pairs[np - 1].max, w->lat);
+		}
+	}
+	ntop = top_k(pairs, np, sizeof(*pairs), p->limit, cmp_wpair);
 	rep_str(r, "definition", "each sched_waking paired with the sched_switch that ran the woken task; "
 				 "statistics over all pairs, lists bounded by limit");
 	rep_u64(r, "total_correlations", n);
@@ -1002,8 +1094,8 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 					{"target_cpu", "target", RT_I64},
 					{"cpu", "ran cpu", RT_U64}},
 		  11);
-	for (size_t k = 0; k < n && k < p->limit; k++) {
-		const struct wakeup *w = &m->wakeups[ix[k]];
+	for (size_t k = 0; k < tk.n; k++) {
+		const struct wakeup *w = &m->wakeups[tk.h[k]];
 
 		rep_row(r);
 		rep_cell_i64(r, m->threads[w->utid].tid);
@@ -1036,7 +1128,7 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 					{"avg_latency_ns", "avg", RT_NS},
 					{"max_latency_ns", "max", RT_NS}},
 		  7);
-	for (size_t k = 0; k < np && k < p->limit; k++) {
+	for (size_t k = 0; k < ntop && k < p->limit; k++) {
 		rep_row(r);
 		if (pairs[k].waker != UTID_NONE) {
 			rep_cell_i64(r, m->threads[pairs[k].waker].tid);
@@ -1052,51 +1144,95 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 		rep_cell_u64(r, pairs[k].max);
 	}
 	rep_table_end(r);
-	u64map_release(&pm);
 	free(pairs);
-	free(ix);
+	free(tk.h);
+	free(kidx);
 	free(lat);
 	return 0;
 }
 
 /* ------------------------------------------------------ timeline / query -- */
 
-static const struct tev **collect(const struct trace_model *m, const struct analyze_params *p,
-				  bool (*match)(const struct trace_model *, const struct analyze_params *,
-						const struct tev *),
-				  size_t *n)
+/* First index of a CPU's events with ts >= t (events are sorted). */
+static size_t lower_bound(const struct cpu_events *ce, uint64_t t)
 {
-	const struct tev **v = NULL;
-	size_t alloc = 0;
+	size_t lo = 0, hi = ce->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ce->ev[mid].ts < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+typedef bool (*ev_match_fn)(const struct trace_model *, const struct analyze_params *,
+			    const struct tev *);
+
+/* Matching events in the window, in time order (ties: CPU order), at most limit. */
+static const struct tev **first_events(const struct trace_model *m, const struct analyze_params *p,
+				       ev_match_fn match, size_t *n)
+{
+	const struct tev **v = xmalloc((p->limit ? p->limit : 1) * sizeof(*v));
+	size_t *pos = xcalloc(m->nr_cpus + 1, sizeof(*pos));
+	uint64_t end = p->end_ns ? p->end_ns : UINT64_MAX;
 
 	*n = 0;
+	for (uint32_t c = 0; c < m->nr_cpus; c++)
+		pos[c] = lower_bound(&m->cpus[c], p->start_ns);
+	while (*n < p->limit) {
+		uint32_t best = UINT32_MAX;
+
+		/* a linear pick per row: limit is small, CPUs few compared to events */
+		for (uint32_t c = 0; c < m->nr_cpus; c++) {
+			const struct cpu_events *ce = &m->cpus[c];
+
+			if (p->cpu >= 0 && p->cpu != c)
+				continue;
+			while (pos[c] < ce->n && ce->ev[pos[c]].ts <= end && !match(m, p, &ce->ev[pos[c]]))
+				pos[c]++;
+			if (pos[c] < ce->n && ce->ev[pos[c]].ts <= end &&
+			    (best == UINT32_MAX || ce->ev[pos[c]].ts < m->cpus[best].ev[pos[best]].ts))
+				best = c;
+		}
+		if (best == UINT32_MAX)
+			break;
+		v[(*n)++] = &m->cpus[best].ev[pos[best]++];
+	}
+	free(pos);
+	return v;
+}
+
+/* Matching events in the window, with counts per CPU, type and utid (each may be NULL). */
+static uint64_t count_events(const struct trace_model *m, const struct analyze_params *p,
+			     ev_match_fn match, uint64_t *per_cpu, uint64_t *per_type,
+			     uint64_t *per_utid)
+{
+	uint64_t n = 0, end = p->end_ns ? p->end_ns : UINT64_MAX;
+
 	for (uint32_t c = 0; c < m->nr_cpus; c++) {
 		const struct cpu_events *ce = &m->cpus[c];
 
 		if (p->cpu >= 0 && p->cpu != c)
 			continue;
-		for (size_t i = 0; i < ce->n; i++) {
+		for (size_t i = lower_bound(ce, p->start_ns); i < ce->n && ce->ev[i].ts <= end; i++) {
 			const struct tev *e = &ce->ev[i];
 
-			if (!in_window(p, e->ts) || !match(m, p, e))
+			if (!match(m, p, e))
 				continue;
-			if (*n == alloc)
-				xgrow((void **)&v, &alloc, *n + 1, sizeof(*v));
-			v[(*n)++] = e;
+			n++;
+			if (per_cpu)
+				per_cpu[c]++;
+			if (per_type)
+				per_type[e->type]++;
+			if (per_utid && e->utid < m->nr_threads)
+				per_utid[e->utid]++;
 		}
 	}
-	return v;
-}
-
-static int cmp_tevp(const void *a, const void *b)
-{
-	const struct tev *x = *(const struct tev *const *)a, *y = *(const struct tev *const *)b;
-
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return n;
 }
 
 static bool type_matches(const char *want, unsigned type)
@@ -1284,6 +1420,7 @@ int an_timeline(const struct trace_model *m, const struct analyze_params *p, str
 {
 	const struct tev **v;
 	size_t n;
+	uint64_t total;
 
 	if (p->pid < 0 && p->tid < 0 && p->cpu >= 0) {
 		struct cpu_tl t = {r, m, p, 0, 0, 0};
@@ -1306,8 +1443,8 @@ int an_timeline(const struct trace_model *m, const struct analyze_params *p, str
 		rep_ns(r, "busy_ns", t.busy);
 		return 0;
 	}
-	v = collect(m, p, match_query, &n);
-	qsort(v, n, sizeof(*v), cmp_tevp);
+	total = count_events(m, p, match_query, NULL, NULL, NULL);
+	v = first_events(m, p, match_query, &n);
 	rep_str(r, "kind", p->pid >= 0 ? "process" : p->tid >= 0 ? "thread" : "window");
 	if (p->pid >= 0) {
 		rep_i64(r, "pid", p->pid);
@@ -1315,17 +1452,98 @@ int an_timeline(const struct trace_model *m, const struct analyze_params *p, str
 	}
 	if (p->tid >= 0)
 		rep_i64(r, "tid", p->tid);
-	rep_u64(r, "total_events", n);
-	rep_u64(r, "shown", MIN(n, p->limit));
+	rep_u64(r, "total_events", total);
+	rep_u64(r, "shown", n);
 	events_table(m, r, "events", v, n, p->limit);
 	free(v);
 	return 0;
+}
+
+struct qgroup {
+	uint64_t key, n;
+};
+
+/* query --group-by: counts per cpu, type, tid, pid or comm, largest first. */
+static void group_counts(const struct trace_model *m, const struct analyze_params *p,
+			 struct report *r, const uint64_t *per_cpu, const uint64_t *per_type,
+			 const uint64_t *per_utid)
+{
+	struct u64map gm;
+	uint64_t key, *val;
+	size_t ng = 0;
+	struct qgroup *gv;
+	double *dk;
+	uint32_t *ix;
+	bool created;
+
+	u64map_init(&gm);
+	if (!strcmp(p->group_by, "cpu")) {
+		for (uint32_t c = 0; c < m->nr_cpus; c++)
+			if (per_cpu[c])
+				*u64map_upsert(&gm, c, &created) += per_cpu[c];
+	} else if (!strcmp(p->group_by, "type")) {
+		for (unsigned t = 1; t < TEV_NR_TYPES; t++) {
+			unsigned k = t == TEV_SWITCH_COMPACT ? TEV_SWITCH
+				     : t == TEV_WAKING_COMPACT ? TEV_WAKING : t;
+
+			if (per_type[t])
+				*u64map_upsert(&gm, k, &created) += per_type[t];
+		}
+	} else {
+		for (size_t u = 0; u < m->nr_threads; u++) {
+			uint64_t k;
+
+			if (!per_utid[u])
+				continue;
+			if (!strcmp(p->group_by, "tid"))
+				k = (uint64_t)m->threads[u].tid;
+			else if (!strcmp(p->group_by, "pid"))
+				k = (uint64_t)(u == UTID_IDLE ? 0 : m->threads[u].tgid);
+			else
+				k = m->threads[u].name;
+			*u64map_upsert(&gm, k, &created) += per_utid[u];
+		}
+	}
+	gv = xmalloc((gm.len ? gm.len : 1) * sizeof(*gv));
+	for (size_t it = 0; u64map_next(&gm, &it, &key, &val);) {
+		gv[ng].key = key;
+		gv[ng++].n = *val;
+	}
+	dk = xmalloc((ng ? ng : 1) * sizeof(*dk));
+	for (size_t i = 0; i < ng; i++)
+		dk[i] = (double)gv[i].n;
+	ix = order_desc(dk, ng);
+	rep_str(r, "group_by", p->group_by);
+	rep_u64(r, "groups", ng);
+	rep_table(r, "counts",
+		  (const struct rcol[]){{"key", p->group_by, RT_STR}, {"count", "count", RT_U64}}, 2);
+	for (size_t k = 0; k < ng && k < p->limit; k++) {
+		const struct qgroup *g = &gv[ix[k]];
+		char buf[64];
+		const char *gs = buf;
+
+		if (!strcmp(p->group_by, "type"))
+			gs = tev_type_name((unsigned)g->key);
+		else if (!strcmp(p->group_by, "comm"))
+			gs = model_str(m, (uint32_t)g->key);
+		else
+			snprintf(buf, sizeof(buf), "%lld", (long long)g->key);
+		rep_row(r);
+		rep_cell_str(r, gs);
+		rep_cell_u64(r, g->n);
+	}
+	rep_table_end(r);
+	free(ix);
+	free(dk);
+	free(gv);
+	u64map_release(&gm);
 }
 
 int an_query(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
 	const struct tev **v;
 	size_t n;
+	uint64_t total;
 
 	if (p->event_type && strcmp(p->event_type, "all")) {
 		bool known = false;
@@ -1337,8 +1555,6 @@ int an_query(const struct trace_model *m, const struct analyze_params *p, struct
 			return -EINVAL;
 		}
 	}
-	v = collect(m, p, match_query, &n);
-	qsort(v, n, sizeof(*v), cmp_tevp);
 	rep_obj(r, "filter");
 	rep_str(r, "event_type", p->event_type ? p->event_type : "all");
 	if (p->cpu >= 0)
@@ -1352,76 +1568,20 @@ int an_query(const struct trace_model *m, const struct analyze_params *p, struct
 	if (p->end_ns)
 		rep_ts(r, "end_ts", p->end_ns);
 	rep_end(r);
-	rep_u64(r, "count", n);
-	if (p->group_by) {
-		struct u64map gm;
-		uint64_t key, *val;
-		size_t ng = 0;
-		struct { uint64_t key, n; } *gv;
-		bool by_comm = !strcmp(p->group_by, "comm");
+	{
+		uint64_t *per_cpu = xcalloc(m->nr_cpus + 1, sizeof(uint64_t));
+		uint64_t per_type[TEV_NR_TYPES] = {0};
+		uint64_t *per_utid = xcalloc(m->nr_threads + 1, sizeof(uint64_t));
 
-		u64map_init(&gm);
-		for (size_t i = 0; i < n; i++) {
-			const struct tev *e = v[i];
-			bool created;
-			uint64_t k;
-
-			if (!strcmp(p->group_by, "cpu"))
-				k = e->cpu;
-			else if (!strcmp(p->group_by, "type"))
-				k = e->type == TEV_SWITCH_COMPACT ? TEV_SWITCH
-				    : e->type == TEV_WAKING_COMPACT ? TEV_WAKING : e->type;
-			else if (!strcmp(p->group_by, "tid"))
-				k = e->utid;
-			else if (!strcmp(p->group_by, "pid"))
-				k = (uint64_t)thread_pid(m, e->utid);
-			else
-				k = e->utid < m->nr_threads ? m->threads[e->utid].name : 0;
-			(*u64map_upsert(&gm, k, &created))++;
-		}
-		gv = xmalloc((gm.len ? gm.len : 1) * sizeof(*gv));
-		for (size_t it = 0; u64map_next(&gm, &it, &key, &val);) {
-			gv[ng].key = key;
-			gv[ng++].n = *val;
-		}
-		{
-			double *dk = xmalloc((ng ? ng : 1) * sizeof(*dk));
-			uint32_t *ix;
-
-			for (size_t i = 0; i < ng; i++)
-				dk[i] = (double)gv[i].n + 1.0 / (double)(gv[i].key + 2);
-			ix = order_desc(dk, ng);
-			rep_str(r, "group_by", p->group_by);
-			rep_u64(r, "groups", ng);
-			rep_table(r, "counts",
-				  (const struct rcol[]){{"key", p->group_by, RT_STR}, {"count", "count", RT_U64}},
-				  2);
-			for (size_t k = 0; k < ng && k < p->limit; k++) {
-				const struct { uint64_t key, n; } *g = (void *)&gv[ix[k]];
-				char buf[64];
-				const char *s = buf;
-
-				if (!strcmp(p->group_by, "type"))
-					s = tev_type_name((unsigned)g->key);
-				else if (by_comm)
-					s = model_str(m, (uint32_t)g->key);
-				else if (!strcmp(p->group_by, "tid"))
-					snprintf(buf, sizeof(buf), "%lld",
-						 (long long)(g->key < m->nr_threads ? m->threads[g->key].tid : -1));
-				else
-					snprintf(buf, sizeof(buf), "%lld", (long long)g->key);
-				rep_row(r);
-				rep_cell_str(r, s);
-				rep_cell_u64(r, g->n);
-			}
-			rep_table_end(r);
-			free(ix);
-			free(dk);
-		}
-		free(gv);
-		u64map_release(&gm);
+		total = count_events(m, p, match_query, per_cpu, per_type, per_utid);
+		rep_u64(r, "count", total);
+		if (p->group_by)
+			group_counts(m, p, r, per_cpu, per_type, per_utid);
+		free(per_cpu);
+		free(per_utid);
 	}
-	rep_u64(r, "shown", MIN(n, p->limit));
+	v = first_events(m, p, match_query, &n);
+	rep_u64(r, "shown", n);
 	events_table(m, r, "events", v, n, p->limit);
 	free(v);
 	return 0;

@@ -77,8 +77,8 @@ static bool ev_less(const struct tev *a, const struct tev *b)
 	return a->ts < b->ts || (a->ts == b->ts && ev_rank(a) < ev_rank(b));
 }
 
-/* Stable bottom-up merge sort. */
-static void ev_sort(struct tev *v, size_t n)
+/* Stable bottom-up merge sort (ties: ONCPU ends before other events, then input order). */
+void tev_sort(struct tev *v, size_t n)
 {
 	struct tev *tmp, *src = v, *dst;
 
@@ -331,18 +331,21 @@ static void slice_open(struct cpu_state *cs, uint64_t ts, uint32_t utid, int16_t
 	cs->implicit_idle = false;
 }
 
+bool is_preemption(uint32_t victim, int32_t state, uint32_t next)
+{
+	enum tstate st = prev_state_to_tstate(state);
+
+	return victim != UTID_IDLE && victim != UTID_NONE && next != UTID_IDLE && next != UTID_NONE &&
+	       (st == TS_R || st == TS_RPLUS);
+}
+
 static void preempted(struct trace_model *m, uint32_t victim, int32_t state, uint32_t next,
 		      uint16_t cpu)
 {
-	enum tstate st = prev_state_to_tstate(state);
-	bool created;
-
-	if (victim == UTID_IDLE || victim == UTID_NONE || next == UTID_IDLE || next == UTID_NONE ||
-	    (st != TS_R && st != TS_RPLUS))
+	if (!is_preemption(victim, state, next))
 		return;
 	m->threads[victim].nr_preempted++;
 	m->cpus[cpu].nr_preemptions++;
-	(*u64map_upsert(&m->preempt_pairs, (uint64_t)victim << 32 | next, &created))++;
 }
 
 /* --------------------------------------------------------------- events -- */
@@ -567,8 +570,6 @@ static void reset_aggregates(struct trace_model *m)
 		ce->last_freq_khz = 0;
 	}
 	m->nr_wakeups = 0;
-	u64map_release(&m->preempt_pairs);
-	u64map_init(&m->preempt_pairs);
 	m->migrate_cross_llc = m->migrate_cross_node = m->migrate_same_llc = 0;
 	m->migrate_unknown = m->nr_migrate_inferred = 0;
 	m->stats.mismatched_sched_switch_tids = m->stats.compact_sched_switch_skipped = 0;
@@ -576,44 +577,46 @@ static void reset_aggregates(struct trace_model *m)
 	m->stats.thread_state_data_loss = 0;
 }
 
-/* Min-heap of CPUs keyed by (next event ts, cpu). */
-struct heap {
-	uint32_t *h;
-	size_t n;
-	const struct trace_model *m;
-	size_t *pos;
+/* Min-heap of CPUs keyed by (next event ts, cpu), keys cached in the entries. */
+struct hent {
+	uint64_t ts;
+	uint32_t cpu;
 };
 
-static bool heap_less(const struct heap *hp, uint32_t a, uint32_t b)
-{
-	uint64_t ta = hp->m->cpus[a].ev[hp->pos[a]].ts, tb = hp->m->cpus[b].ev[hp->pos[b]].ts;
+struct heap {
+	struct hent *h;
+	size_t n;
+};
 
-	return ta < tb || (ta == tb && a < b);
+static inline bool hent_less(const struct hent *a, const struct hent *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->cpu < b->cpu);
 }
 
 static void heap_down(struct heap *hp, size_t i)
 {
+	struct hent x = hp->h[i];
+
 	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, s = i;
+		size_t l = 2 * i + 1, r = l + 1, s = l;
 
-		if (l < hp->n && heap_less(hp, hp->h[l], hp->h[s]))
-			s = l;
-		if (r < hp->n && heap_less(hp, hp->h[r], hp->h[s]))
+		if (l >= hp->n)
+			break;
+		if (r < hp->n && hent_less(&hp->h[r], &hp->h[l]))
 			s = r;
-		if (s == i)
-			return;
-		uint32_t t = hp->h[i];
-
+		if (!hent_less(&hp->h[s], &x))
+			break;
 		hp->h[i] = hp->h[s];
-		hp->h[s] = t;
 		i = s;
 	}
+	hp->h[i] = x;
 }
 
 static int derive(struct trace_model *m, const struct build_observer *obs)
 {
 	struct build b = {.m = m, .obs = obs};
-	struct heap hp = {.m = m};
+	struct heap hp = {0};
+	size_t *pos;
 
 	reset_aggregates(m);
 	b.use_waking = m->type_counts[TEV_WAKING] + m->type_counts[TEV_WAKING_COMPACT] > 0;
@@ -623,36 +626,32 @@ static int derive(struct trace_model *m, const struct build_observer *obs)
 	m->waking_src_wakeup = b.use_wakeup && m->type_counts[TEV_WAKEUP] > 0;
 	b.cs = xcalloc(m->nr_cpus ? m->nr_cpus : 1, sizeof(*b.cs));
 	hp.h = xmalloc((m->nr_cpus + 1) * sizeof(*hp.h));
-	hp.pos = xcalloc(m->nr_cpus + 1, sizeof(*hp.pos));
+	pos = xcalloc(m->nr_cpus + 1, sizeof(*pos));
 	for (uint32_t c = 0; c < m->nr_cpus; c++)
 		if (m->cpus[c].n)
-			hp.h[hp.n++] = c;
+			hp.h[hp.n++] = (struct hent){m->cpus[c].ev[0].ts, c};
 	for (size_t i = hp.n; i-- > 0;)
 		heap_down(&hp, i);
 	while (hp.n) {
-		uint32_t c = hp.h[0];
+		uint32_t c = hp.h[0].cpu;
 		struct cpu_events *ce = &m->cpus[c];
+		/* this CPU stays first until its next event passes the runner-up */
+		struct hent next = hp.n > 1 ? hp.h[1] : (struct hent){UINT64_MAX, UINT32_MAX};
 
-		on_event(&b, &ce->ev[hp.pos[c]]);
-		/* the same CPU usually stays first for a while: skip the heap when it does */
-		while (++hp.pos[c] < ce->n) {
-			uint64_t ts = ce->ev[hp.pos[c]].ts;
-			bool still_first = true;
-
-			for (size_t k = 1; k <= 2 && k < hp.n; k++) {
-				uint32_t o = hp.h[k];
-				uint64_t to = m->cpus[o].ev[hp.pos[o]].ts;
-
-				if (to < ts || (to == ts && o < c))
-					still_first = false;
-			}
-			if (!still_first)
-				break;
-			on_event(&b, &ce->ev[hp.pos[c]]);
-		}
-		if (hp.pos[c] >= ce->n)
+		if (hp.n > 2 && hent_less(&hp.h[2], &next))
+			next = hp.h[2];
+		do {
+			on_event(&b, &ce->ev[pos[c]]);
+			pos[c]++;
+		} while (pos[c] < ce->n &&
+			 !hent_less(&next, &(struct hent){ce->ev[pos[c]].ts, c}));
+		if (pos[c] >= ce->n) {
 			hp.h[0] = hp.h[--hp.n];
-		heap_down(&hp, 0);
+		} else {
+			hp.h[0].ts = ce->ev[pos[c]].ts;
+		}
+		if (hp.n)
+			heap_down(&hp, 0);
 	}
 	/* the end of the trace closes what is still open (for the aggregates) */
 	for (uint32_t c = 0; c < m->nr_cpus; c++) {
@@ -689,7 +688,7 @@ static int derive(struct trace_model *m, const struct build_observer *obs)
 	}
 	free(b.cs);
 	free(hp.h);
-	free(hp.pos);
+	free(pos);
 	return 0;
 }
 
@@ -718,8 +717,10 @@ int model_build(struct trace_model *m)
 			ce->ev[k++] = ce->ev[i];
 		}
 		ce->n = k;
-		if (ce->unsorted || m->sched_src == SRC_TRACK_EVENT)
-			ev_sort(ce->ev, ce->n);
+		if (ce->unsorted || m->sched_src == SRC_TRACK_EVENT) {
+			tev_sort(ce->ev, ce->n);
+			m->stats.cpus_resorted++;
+		}
 		ce->unsorted = false;
 		for (size_t i = 0; i < ce->n; i++)
 			m->type_counts[ce->ev[i].type]++;

@@ -14,12 +14,15 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+
 void u64_sort(uint64_t *v, size_t n)
 {
 	uint64_t *tmp, *src = v, *dst, or_all = 0, and_all = UINT64_MAX;
-	size_t *cnt;
+	size_t cnt[RADIX_SIZE];
 
-	if (n < 256) {
+	if (n < 512) {
 		qsort(v, n, sizeof(*v), cmp_u64);
 		return;
 	}
@@ -28,25 +31,24 @@ void u64_sort(uint64_t *v, size_t n)
 		and_all &= v[i];
 	}
 	tmp = xmalloc(n * sizeof(*tmp));
-	cnt = xmalloc(65536 * sizeof(*cnt));
 	dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += 16) {
+	for (unsigned shift = 0; shift < 64; shift += RADIX_BITS) {
 		size_t sum = 0;
 
 		/* every value has the same digit here: the pass would not move anything */
-		if ((((or_all ^ and_all) >> shift) & 0xffff) == 0)
+		if ((((or_all ^ and_all) >> shift) & (RADIX_SIZE - 1)) == 0)
 			continue;
-		memset(cnt, 0, 65536 * sizeof(*cnt));
+		memset(cnt, 0, sizeof(cnt));
 		for (size_t i = 0; i < n; i++)
-			cnt[(src[i] >> shift) & 0xffff]++;
-		for (size_t d = 0; d < 65536; d++) {
+			cnt[(src[i] >> shift) & (RADIX_SIZE - 1)]++;
+		for (size_t d = 0; d < RADIX_SIZE; d++) {
 			size_t c = cnt[d];
 
 			cnt[d] = sum;
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
+			dst[cnt[(src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
 		uint64_t *t = src;
 
 		src = dst;
@@ -55,7 +57,66 @@ void u64_sort(uint64_t *v, size_t n)
 	if (src != v)
 		memcpy(v, src, n * sizeof(*v));
 	free(tmp);
-	free(cnt);
+}
+
+/*
+ * The k first elements of base (n of them, size bytes each) in cmp order,
+ * moved to the front and sorted; the rest is left in no particular order.
+ * O(n log k): a bounded max-heap of the best k seen so far.
+ */
+static void swap_bytes(char *a, char *b, size_t size)
+{
+	char t[64];
+
+	while (size) {
+		size_t k = size < sizeof(t) ? size : sizeof(t);
+
+		memcpy(t, a, k);
+		memcpy(a, b, k);
+		memcpy(b, t, k);
+		a += k;
+		b += k;
+		size -= k;
+	}
+}
+
+static void heap_fix(char *h, size_t n, size_t size, size_t i, int (*cmp)(const void *, const void *))
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+
+		if (l < n && cmp(h + l * size, h + w * size) > 0)
+			w = l;
+		if (r < n && cmp(h + r * size, h + w * size) > 0)
+			w = r;
+		if (w == i)
+			return;
+		swap_bytes(h + i * size, h + w * size, size);
+		i = w;
+	}
+}
+
+size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void *, const void *))
+{
+	char *b = base;
+
+	if (k >= n) {
+		qsort(base, n, size, cmp);
+		return n;
+	}
+	if (!k)
+		return 0;
+	/* max-heap (by cmp) of the first k: its root is the worst kept */
+	for (size_t i = k / 2; i-- > 0;)
+		heap_fix(b, k, size, i, cmp);
+	for (size_t i = k; i < n; i++) {
+		if (cmp(b + i * size, b) < 0) {
+			swap_bytes(b + i * size, b, size);
+			heap_fix(b, k, size, 0, cmp);
+		}
+	}
+	qsort(base, k, size, cmp);
+	return k;
 }
 
 static size_t rank(size_t n, double p)

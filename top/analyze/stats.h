@@ -18,6 +18,8 @@
 
 /* Sort ascending (LSD radix, 16-bit digits; digits that never vary are skipped). */
 void u64_sort(uint64_t *v, size_t n);
+/* Move the k smallest (by cmp) of n elements to the front, sorted; returns min(k, n). */
+size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void *, const void *));
 /* Nearest-rank percentile of sorted v (0 when n == 0). */
 uint64_t pct_sorted(const uint64_t *v, size_t n, double p);
 double pct_sorted_dbl(const double *v, size_t n, double p);

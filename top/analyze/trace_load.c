@@ -107,6 +107,8 @@ struct loader {
 	struct u64map cat_counts;	/* category sid → TrackEvents */
 	struct tev *run[3];		/* bundle runs: verbose, compact switch, compact waking */
 	size_t run_n[3], run_alloc[3];
+	struct tev *merge, *tail;	/* flush_runs scratch */
+	size_t merge_alloc, tail_alloc;
 	uint32_t *comm_sids;		/* compact intern table → sid */
 	size_t comm_alloc;
 	struct known k;
@@ -464,7 +466,7 @@ static void dec_generic(struct loader *ld, struct pb *pb, struct tev *e, uint32_
 	case 491: /* SchedMigrateTask: comm 1, pid 2, prio 3, orig_cpu 4, dest_cpu 5 */
 		e->utid = model_thread(m, (int32_t)v[2]);
 		e->prio = (int16_t)v[3];
-		e->arg2 = have[4] ? (int32_t)v[4] : -1;
+		e->arg2 = have[4] ? (int16_t)v[4] : -1;
 		e->arg = (int32_t)v[5];
 		if (s1.len) {
 			e->str = intern_bytes(ld, s1);
@@ -752,21 +754,33 @@ static void dec_compact(struct loader *ld, struct pb_bytes b, uint32_t cpu, int6
 	}
 }
 
-/* Append the bundle's runs to the CPU array, merged by timestamp (ties: run order). */
+/*
+ * Append the bundle's runs to the CPU array, merged by timestamp (ties: run
+ * order: verbose events, compact switches, compact wakings). Bundles of one
+ * CPU may overlap a little (a writer closes a bundle when an event of one kind
+ * goes back in time): the overlapping tail is merged in place, so the array
+ * stays sorted without a full sort later.
+ */
 static void flush_runs(struct loader *ld, uint32_t cpu)
 {
 	struct trace_model *m = ld->m;
-	size_t total = ld->run_n[0] + ld->run_n[1] + ld->run_n[2], pos[3] = {0};
+	size_t total = ld->run_n[0] + ld->run_n[1] + ld->run_n[2], pos[3] = {0}, k, tail;
 	struct cpu_events *c;
-	struct tev *dst;
+	struct tev *mb;
+	bool sorted = true;
 
 	if (!total)
 		return;
-	model_event_add(m, cpu, 0, TEV_NONE); /* make sure the CPU exists */
-	c = &m->cpus[cpu];
-	c->n--;
-	xgrow((void **)&c->ev, &c->alloc, c->n + total, sizeof(*c->ev));
-	dst = c->ev + c->n;
+	c = model_cpu(m, cpu);
+	if (ld->merge_alloc < total)
+		xgrow((void **)&ld->merge, &ld->merge_alloc, total, sizeof(*ld->merge));
+	mb = ld->merge;
+	for (int r = 0; r < 3; r++)
+		for (size_t i = 1; i < ld->run_n[r]; i++)
+			if (ld->run[r][i].ts < ld->run[r][i - 1].ts) {
+				tev_sort(ld->run[r], ld->run_n[r]);
+				break;
+			}
 	for (size_t i = 0; i < total; i++) {
 		int best = -1;
 
@@ -774,13 +788,50 @@ static void flush_runs(struct loader *ld, uint32_t cpu)
 			if (pos[r] < ld->run_n[r] &&
 			    (best < 0 || ld->run[r][pos[r]].ts < ld->run[best][pos[best]].ts))
 				best = r;
-		dst[i] = ld->run[best][pos[best]++];
-		if (dst[i].ts < c->last_ts)
-			c->unsorted = true;
-		c->last_ts = dst[i].ts;
+		mb[i] = ld->run[best][pos[best]++];
+		if (i && mb[i].ts < mb[i - 1].ts)
+			sorted = false;
+	}
+	ld->run_n[0] = ld->run_n[1] = ld->run_n[2] = 0;
+	xgrow((void **)&c->ev, &c->alloc, c->n + total, sizeof(*c->ev));
+	if (!sorted)
+		c->unsorted = true;
+	if (c->unsorted || !c->n || mb[0].ts >= c->ev[c->n - 1].ts) {
+		memcpy(c->ev + c->n, mb, total * sizeof(*mb));
+		c->n += total;
+		c->last_ts = c->ev[c->n - 1].ts;
+		return;
+	}
+	/* first existing event later than the bundle's first: merge from there */
+	{
+		size_t lo = 0, hi = c->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (c->ev[mid].ts <= mb[0].ts)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		k = lo;
+	}
+	tail = c->n - k;
+	if (ld->tail_alloc < tail)
+		xgrow((void **)&ld->tail, &ld->tail_alloc, tail, sizeof(*ld->tail));
+	memcpy(ld->tail, c->ev + k, tail * sizeof(*c->ev));
+	{
+		size_t i = 0, j = 0, o = k;
+
+		while (i < tail && j < total)
+			c->ev[o++] = mb[j].ts < ld->tail[i].ts ? mb[j++] : ld->tail[i++];
+		while (i < tail)
+			c->ev[o++] = ld->tail[i++];
+		while (j < total)
+			c->ev[o++] = mb[j++];
 	}
 	c->n += total;
-	ld->run_n[0] = ld->run_n[1] = ld->run_n[2] = 0;
+	c->last_ts = c->ev[c->n - 1].ts;
 }
 
 /* FtraceEventBundle: cpu 1, event 2, lost_events 3, compact_sched 4, ftrace_clock 5,
@@ -1062,18 +1113,41 @@ static void dec_clock_snapshot(struct loader *ld, struct pb_bytes b, uint32_t se
 
 /* ---------------------------------------------------------- track events -- */
 
+/*
+ * DSQ counter tracks. Ours: "DSQ <id> latency" (ns) with <id> GLOBAL, LOCAL,
+ * LOCAL_ON <cpu>, 0x<builtin> or a decimal user DSQ; upstream scxtop's:
+ * "DSQ <decimal id> latency ns" whose values are in fact microseconds.
+ */
+#define SCX_DSQ_FLAG_BUILTIN (1ull << 63)
+#define SCX_DSQ_FLAG_LOCAL_ON (1ull << 62)
+
 static bool parse_dsq_counter_name(const char *s, uint64_t *id, uint8_t *kind)
 {
+	const char *p = s + 4;
 	char *end;
 
 	if (strncmp(s, "DSQ ", 4))
 		return false;
-	*id = strtoull(s + 4, &end, 0);
-	if (end == s + 4)
-		return false;
-	if (strstr(end, "latency"))
+	if (!strncmp(p, "GLOBAL ", 7)) {
+		*id = SCX_DSQ_FLAG_BUILTIN | 1;
+		end = (char *)p + 6;
+	} else if (!strncmp(p, "LOCAL_ON ", 9)) {
+		*id = SCX_DSQ_FLAG_BUILTIN | SCX_DSQ_FLAG_LOCAL_ON | strtoull(p + 9, &end, 10);
+		if (end == p + 9)
+			return false;
+	} else if (!strncmp(p, "LOCAL ", 6)) {
+		*id = SCX_DSQ_FLAG_BUILTIN | 2;
+		end = (char *)p + 5;
+	} else {
+		*id = strtoull(p, &end, 0);
+		if (end == p)
+			return false;
+	}
+	if (!strcmp(end, " latency ns"))
 		*kind = DSQ_LAT_US;
-	else if (strstr(end, "nr_queued"))
+	else if (!strcmp(end, " latency"))
+		*kind = DSQ_LAT_NS;
+	else if (!strcmp(end, " nr_queued"))
 		*kind = DSQ_NR_QUEUED;
 	else
 		return false;
@@ -1495,16 +1569,15 @@ static void dec_track_event(struct loader *ld, struct seq *sq, struct pb_bytes b
 		if (type == 1) {
 			e = model_event_add(m, cpu, ts, TEV_ONCPU_BEGIN);
 			e->utid = utid;
-			e->str = name;
 			if (an.has_waker)
 				e->other = is_idle_task(0, an.waker_tid) ? UTID_IDLE
 									 : model_thread(m, an.waker_tid);
-			if (an.has_layer) {
-				e->arg2 = (int32_t)an.layer;
+			if (an.has_layer && an.layer >= 0) {
+				e->arg2 = (int16_t)MIN(an.layer, INT16_MAX);
 				m->has_layers = true;
 			}
 			if (an.has_dsq)
-				e->aux = model_dsq_index(m, an.dsq) + 1;
+				e->str = model_dsq_index(m, an.dsq) + 1;
 			if (an.has_delay && an.delay_us >= 0) {
 				double ns = an.delay_us * 1000.0 + 0.5;
 
@@ -1838,6 +1911,8 @@ static void loader_release(struct loader *ld)
 	u64map_release(&ld->cat_counts);
 	for (int r = 0; r < 3; r++)
 		free(ld->run[r]);
+	free(ld->merge);
+	free(ld->tail);
 	free(ld->comm_sids);
 	free(ld->buf);
 	free(ld->zin);

@@ -29,7 +29,6 @@ void model_init(struct trace_model *m)
 	strmap_init(&m->str_map);
 	u64map_init(&m->tid_map);
 	u64map_init(&m->pid_map);
-	u64map_init(&m->preempt_pairs);
 	model_intern(m, "", 0);
 	/* utid 0: the idle tasks of every CPU, as trace_processor's "swapper". */
 	model_thread(m, 0);
@@ -55,7 +54,6 @@ void model_release(struct trace_model *m)
 	strmap_release(&m->str_map);
 	u64map_release(&m->tid_map);
 	u64map_release(&m->pid_map);
-	u64map_release(&m->preempt_pairs);
 	topology_release(&m->topo);
 	memset(m, 0, sizeof(*m));
 }
@@ -194,11 +192,8 @@ uint32_t model_dsq_index(struct trace_model *m, uint64_t dsq_id)
 	return (uint32_t)m->nr_dsqs++;
 }
 
-struct tev *model_event_add(struct trace_model *m, uint32_t cpu, uint64_t ts, unsigned type)
+struct cpu_events *model_cpu(struct trace_model *m, uint32_t cpu)
 {
-	struct cpu_events *c;
-	struct tev *e;
-
 	if (cpu >= m->nr_cpus) {
 		uint32_t n = cpu + 1;
 
@@ -206,7 +201,14 @@ struct tev *model_event_add(struct trace_model *m, uint32_t cpu, uint64_t ts, un
 		memset(m->cpus + m->nr_cpus, 0, (n - m->nr_cpus) * sizeof(*m->cpus));
 		m->nr_cpus = n;
 	}
-	c = &m->cpus[cpu];
+	return &m->cpus[cpu];
+}
+
+struct tev *model_event_add(struct trace_model *m, uint32_t cpu, uint64_t ts, unsigned type)
+{
+	struct cpu_events *c = model_cpu(m, cpu);
+	struct tev *e;
+
 	if (c->n == c->alloc)
 		xgrow((void **)&c->ev, &c->alloc, c->n + 1, sizeof(*c->ev));
 	if (ts < c->last_ts)

@@ -85,7 +85,7 @@ enum tev_flags {
 };
 
 /*
- * One event (40 bytes). Field use per type:
+ * One event (32 bytes). Field use per type:
  *   SWITCH*       utid=next  other=prev (inferred for compact)  arg=prev_state
  *                 prio=next_prio  str=next_comm
  *   WAKING, WAKEUP  utid=wakee  other=waker (FtraceEvent.pid; compact: the
@@ -99,7 +99,7 @@ enum tev_flags {
  *   SOFTIRQ_*     utid=current  arg=vec     IRQ_*  utid=current  arg=irq  str=name
  *   IPI_RAISE     arg=target_cpus  str=reason
  *   CPU_FREQ      arg=kHz (cpu = cpu_id)    CPU_IDLE  arg=state (cpu = cpu_id)
- *   ONCPU_BEGIN   utid  other=waker or NONE  arg2=scx_layer_id (-1)  aux=dsq index+1
+ *   ONCPU_BEGIN   utid  other=waker or NONE  arg2=scx_layer_id (-1)  str=dsq index+1
  *                 (0 none)  arg=wprof's waking_delay in ns (capped, with TEVF_DELAY)
  *   ONCPU_END     utid  arg=prev_state (decoded from wprof's offcpu_reason)
  *   WAKEE         utid=wakee  other=waker (resolved from the flow)  WAKER  utid=waker
@@ -109,15 +109,14 @@ struct tev {
 	uint32_t utid;
 	uint32_t other;
 	int32_t arg;
-	int32_t arg2;
 	uint32_t str;
-	uint32_t aux;
 	int16_t prio;
+	int16_t arg2;
 	uint16_t cpu;
 	uint8_t type;
 	uint8_t flags;
-	uint16_t pad;
 };
+_Static_assert(sizeof(struct tev) == 32, "struct tev is the per-event memory cost");
 
 /* Thread states (trace_processor's thread_state.state, grouped). */
 enum tstate {
@@ -216,6 +215,7 @@ enum dsq_sample_kind {
 	DSQ_LAT_US = 0,		/* scxtop "DSQ <id> latency ns" counter (its value is µs) */
 	DSQ_NR_QUEUED,		/* scxtop "DSQ <id> nr_queued" counter */
 	DSQ_RESIDENCY,		/* wprof DSQ:<type>_0x<id> slice: insert → dispatch, ns */
+	DSQ_LAT_NS,		/* our "DSQ <id> latency" counter (ns) */
 };
 
 struct dsq_sample {
@@ -261,6 +261,7 @@ struct load_stats {
 	uint64_t dropped_other_source;	/* sched events ignored: the other source is used */
 	uint64_t lost_event_bundles;	/* FtraceEventBundle.lost_events */
 	uint64_t clock_unconverted;	/* timestamps on a clock we could not convert */
+	uint64_t cpus_resorted;		/* CPUs whose events were not in time order */
 	/* from model_build (trace_processor's stat names) */
 	uint64_t mismatched_sched_switch_tids;
 	uint64_t compact_sched_switch_skipped;
@@ -307,7 +308,6 @@ struct trace_model {
 
 	struct wakeup *wakeups;		/* built by model_build(), by time of running */
 	size_t nr_wakeups, wakeups_alloc;
-	struct u64map preempt_pairs;	/* victim<<32|preemptor → count */
 
 	uint64_t type_counts[TEV_NR_TYPES];
 	uint64_t total_events;		/* sched/irq events kept (both sources' counts excluded) */
@@ -342,6 +342,8 @@ const char *model_process_name(const struct trace_model *m, int64_t pid);
 uint32_t model_dsq_index(struct trace_model *m, uint64_t dsq_id);
 
 /* --- events ------------------------------------------------------------------- */
+/* The CPU's event array (created empty on first use; cpu < MAX_CPUS). */
+struct cpu_events *model_cpu(struct trace_model *m, uint32_t cpu);
 struct tev *model_event_add(struct trace_model *m, uint32_t cpu, uint64_t ts, unsigned type);
 
 void model_init(struct trace_model *m);
@@ -403,6 +405,12 @@ static inline int32_t topo_node(const struct topology *t, unsigned cpu)
 {
 	return t->known && t->cpu_node && cpu < MAX_CPUS ? t->cpu_node[cpu] : -1;
 }
+
+/* Stable sort of events by time (an ONCPU end sorts before a begin at the same time). */
+void tev_sort(struct tev *v, size_t n);
+
+/* A switch-out of victim in state into next counts as a preemption. */
+bool is_preemption(uint32_t victim, int32_t state, uint32_t next);
 
 /* prev_state (kernel >= 4.14 layout) → state, and its trace_processor letters. */
 enum tstate prev_state_to_tstate(int64_t prev_state);

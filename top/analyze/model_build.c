@@ -516,8 +516,10 @@ static void on_event(struct build *b, struct tev *e)
 			make_runnable(b, e->utid, e->other, e->ts, e->cpu, -1, 0, WK_NEW, false);
 		break;
 	case TEV_MIGRATE:
-		if (e->utid != UTID_NONE && e->utid != UTID_IDLE)
+		if (e->utid != UTID_NONE && e->utid != UTID_IDLE) {
 			m->threads[e->utid].nr_migrate_events++;
+			touch(&m->threads[e->utid], e->ts);
+		}
 		migration(m, e->arg2, e->arg);
 		break;
 	case TEV_SOFTIRQ_ENTRY:

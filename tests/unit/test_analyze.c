@@ -653,6 +653,19 @@ static void wprof_checks(bool negative_idle)
 	json_t *root, *a;
 
 	build_wprof(&e, negative_idle);
+	/* SCX_WPROF_OUT=DIR keeps the traces (fuzz seeds, schema samples) */
+	if (getenv("SCX_WPROF_OUT")) {
+		char path[512];
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/wprof%s.pftrace", getenv("SCX_WPROF_OUT"),
+			 negative_idle ? "_negative_idle" : "");
+		fp = fopen(path, "w");
+		if (fp) {
+			fwrite(e.b, 1, e.n, fp);
+			fclose(fp);
+		}
+	}
 	load(&m, e.b, e.n);
 	assert_int_equal(m.sched_src, SRC_TRACK_EVENT);
 	assert_true(m.meta.wprof);

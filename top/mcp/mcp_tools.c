@@ -186,6 +186,8 @@ static int t_load(struct mcp_server *s, json_t *args, struct strbuf *text, char 
 	if (!m) {
 		m = xmalloc(sizeof(*m));
 		model_init(m);
+		/* a first notification well before the result (clients drop late ones) */
+		mcp_progress(s, 0, (double)st.st_size, "loading trace");
 		t0 = now_mono_ns();
 		rc = trace_load_file(m, path, &lo, msg, sizeof(msg));
 		if (rc) {

@@ -297,7 +297,7 @@ int an_summary(const struct trace_model *m, const struct analyze_params *p, stru
 	rep_end(r);
 	rep_list(r, "dsq_ids");
 	for (size_t i = 0; i < m->nr_dsqs; i++)
-		rep_list_u64(r, m->dsq_ids[i]);
+		rep_list_hex(r, m->dsq_ids[i]);
 	rep_list_end(r);
 	rep_obj(r, "data_quality");
 	rep_bool(r, "truncated", m->stats.truncated);

@@ -123,8 +123,15 @@ static void json_value(struct report *r, enum rtype t, uint64_t u, int64_t i, do
 	switch (t) {
 	case RT_U64:
 	case RT_NS:
-	case RT_TS:
-	case RT_HEX: jw_u64(&r->w, u); break;
+	case RT_TS: jw_u64(&r->w, u); break;
+	case RT_HEX: {
+		/* ids with bit 63 (sched_ext builtin DSQs) do not survive JSON numbers in most readers */
+		char b[24];
+
+		snprintf(b, sizeof(b), "0x%llx", (unsigned long long)u);
+		jw_str(&r->w, b);
+		break;
+	}
 	case RT_I64: jw_i64(&r->w, i); break;
 	case RT_DBL:
 	case RT_PCT: jw_double(&r->w, isfinite(d) ? round(d * 1000) / 1000 : d); break;
@@ -260,6 +267,14 @@ void rep_list_str(struct report *r, const char *v)
 	}
 	list_sep(r);
 	strbuf_addstr(r->out, v);
+}
+
+void rep_list_hex(struct report *r, uint64_t v)
+{
+	char b[24];
+
+	snprintf(b, sizeof(b), "0x%llx", (unsigned long long)v);
+	rep_list_str(r, b);
 }
 
 void rep_list_end(struct report *r)

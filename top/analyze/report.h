@@ -27,7 +27,7 @@ enum rtype {
 	RT_TS,		/* timestamp ns: JSON integer, text seconds from the trace start */
 	RT_PCT,		/* percent (double): text "12.5%" */
 	RT_BOOL,
-	RT_HEX,		/* u64 shown as 0x... in text and as an integer in JSON */
+	RT_HEX,		/* u64 id as "0x..." in text and JSON (a string: bit 63 exceeds JSON integers) */
 };
 
 struct rcol {
@@ -64,6 +64,7 @@ void rep_null(struct report *r, const char *key);
 void rep_list(struct report *r, const char *key);
 void rep_list_u64(struct report *r, uint64_t v);
 void rep_list_str(struct report *r, const char *v);
+void rep_list_hex(struct report *r, uint64_t v);
 void rep_list_end(struct report *r);
 
 void rep_table(struct report *r, const char *key, const struct rcol *cols, unsigned ncols);

@@ -178,6 +178,10 @@ static struct collector *live_collector(struct mcp_server *s, char *err, size_t 
 
 	if (l->c)
 		return l->c;
+	if (s->sandbox) {
+		snprintf(err, len, "live statistics are disabled (sandbox)");
+		return NULL;
+	}
 	l->why[0] = '\0';
 	l->err = collector_open(&l->c, &o, l->why, sizeof(l->why));
 	if (l->err) {
@@ -472,8 +476,11 @@ static int r_scheduler_raw(struct mcp_server *s, const char *uri, struct strbuf 
 	int fd, rc = 0;
 	uint64_t deadline = now_mono_ns() + 1000000000ull;
 
-	(void)s;
 	(void)uri;
+	if (s->sandbox) {
+		snprintf(err, len, "disabled (sandbox)");
+		return -EPERM;
+	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SCX_STATS_SOCKET);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
@@ -548,8 +555,11 @@ static int r_bpf_programs(struct mcp_server *s, const char *uri, struct strbuf *
 	__u32 id = 0;
 	int n = 0, rc = 0;
 
-	(void)s;
 	(void)uri;
+	if (s->sandbox) {
+		snprintf(err, len, "disabled (sandbox)");
+		return -EPERM;
+	}
 	jw_init(&w, text, 0);
 	jw_obj_begin(&w);
 	jw_key(&w, "programs");

@@ -50,6 +50,7 @@ struct mcp_server {
 	const char *sysfs_root;		/* /sys (tests point elsewhere) */
 	const char *procfs_root;	/* /proc */
 	uint64_t max_trace_events;
+	bool sandbox;			/* fuzzing: no BPF, no file reads or writes */
 	/* write one complete line (a notification) now */
 	void (*emit)(void *ctx, const char *line, size_t len);
 	void *emit_ctx;

@@ -156,6 +156,10 @@ static int t_load(struct mcp_server *s, json_t *args, struct strbuf *text, char 
 	uint64_t t0;
 	int rc;
 
+	if (s->sandbox) {
+		snprintf(err, len, "file access is disabled (sandbox)");
+		return -EPERM;
+	}
 	if (want)
 		snprintf(id, sizeof(id), "%s", want);
 	else
@@ -477,6 +481,10 @@ static int t_export(struct mcp_server *s, json_t *args, struct strbuf *text, cha
 
 	if (!t)
 		return -ENOENT;
+	if (s->sandbox) {
+		snprintf(err, len, "file access is disabled (sandbox)");
+		return -EPERM;
+	}
 	rc = params_from(t, args, &p, ANALYZE_DEFAULT_LIMIT, err, len);
 	if (rc)
 		return rc;

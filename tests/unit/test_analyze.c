@@ -145,20 +145,29 @@ static void stats__nearest_rank__documented_values(void **state)
 	assert_int_equal(pct_sorted(w, 100, 0.95), 95);
 }
 
-static void stats__radix_sort__matches_qsort(void **state)
+static void stats__radix_sort__sorted_and_same_values(void **state)
 {
-	size_t n = 100000;
-	uint64_t *v = xmalloc(n * sizeof(*v)), x = 88172645463325252ull;
+	/* both the LSD (≤ 1M values) and the in-place MSD sort */
+	static const size_t sizes[] = {700, 100000, 1500000};
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		v[i] = i % 3 ? x : x >> 40;
+	for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+		size_t n = sizes[k];
+		uint64_t *v = xmalloc(n * sizeof(*v)), x = 88172645463325252ull, sum = 0, sum2 = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			v[i] = i % 3 ? x : i % 2 ? x >> 40 : i % 1000;
+			sum += v[i];
+		}
+		u64_sort(v, n);
+		for (size_t i = 1; i < n; i++)
+			assert_true(v[i - 1] <= v[i]);
+		for (size_t i = 0; i < n; i++)
+			sum2 += v[i];
+		assert_true(sum == sum2);
+		free(v);
 	}
-	u64_sort(v, n);
-	for (size_t i = 1; i < n; i++)
-		assert_true(v[i - 1] <= v[i]);
-	free(v);
 }
 
 /* --------------------------------------------------- ftrace scenarios -- */
@@ -728,7 +737,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stats__nearest_rank__documented_values),
-		cmocka_unit_test(stats__radix_sort__matches_qsort),
+		cmocka_unit_test(stats__radix_sort__sorted_and_same_values),
 		cmocka_unit_test(analyze__cross_cpu_wakeup__latency_and_cpus),
 		cmocka_unit_test(analyze__idle_handling__utilization),
 		cmocka_unit_test(analyze__preemption__counted_with_pair),

@@ -64,6 +64,7 @@ void groups_build(struct groups *g, const struct trace_model *m, bool per_thread
 	struct u64map idx;
 
 	memset(g, 0, sizeof(*g));
+	g->per_thread = per_thread;
 	u64map_init(&idx);
 	g->of_utid = xmalloc((m->nr_threads ? m->nr_threads : 1) * sizeof(*g->of_utid));
 	g->id = xmalloc((m->nr_threads ? m->nr_threads : 1) * sizeof(*g->id));
@@ -118,11 +119,123 @@ void grouped_release(struct grouped *gs)
 }
 
 /*
- * Samples per group, sorted within each group: pack (group << 40 | value) and
- * radix-sort once. Values are capped at 2^40-1 ns (18 minutes).
+ * Derived data several analyzers need, computed once per model: every latency
+ * sample of a kind sorted, and per group (process or thread) sorted. Sorting
+ * millions of samples is most of the analyzers' cost on large traces.
  */
-void latency_by_group(const struct trace_model *m, const struct groups *g, unsigned kind,
-		      struct grouped *out)
+struct analyze_cache {
+	struct grouped grouped[3][2];	/* [kind][per_thread] */
+	bool have_grouped[3][2];
+	struct groups groups[2];	/* the groups the process-level samples use */
+	bool have_groups[2];
+};
+
+static void cache_free(void *p)
+{
+	struct analyze_cache *c = p;
+
+	if (!c)
+		return;
+	for (int k = 0; k < 3; k++)
+		for (int t = 0; t < 2; t++)
+			grouped_release(&c->grouped[k][t]);
+	for (int t = 0; t < 2; t++)
+		if (c->have_groups[t])
+			groups_release(&c->groups[t]);
+	free(c);
+}
+
+static struct analyze_cache *cache_of(const struct trace_model *cm)
+{
+	struct trace_model *m = (struct trace_model *)cm; /* the cache is not part of the model's value */
+
+	if (!m->cache) {
+		m->cache = xcalloc(1, sizeof(struct analyze_cache));
+		m->cache_free = cache_free;
+	}
+	return m->cache;
+}
+
+/* Number of samples <= x over all groups. */
+static uint64_t count_le(const struct grouped *gs, uint64_t x)
+{
+	uint64_t n = 0;
+
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		size_t lo = gs->off[g], hi = gs->off[g + 1];
+
+		if (lo == hi)
+			continue;
+		if (gs->values[hi - 1] <= x) {
+			n += hi - lo;
+			continue;
+		}
+		if (gs->values[lo] > x)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (gs->values[mid] <= x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		n += lo - gs->off[g];
+	}
+	return n;
+}
+
+/* The k-th smallest (0-based) sample over all groups: a binary search on the value. */
+static uint64_t grouped_kth(const struct grouped *gs, uint64_t k, uint64_t lo, uint64_t hi)
+{
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (count_le(gs, mid) >= k + 1)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* The distribution of every sample of the grouped set (as dist_of_sorted on all of them). */
+static void dist_of_grouped(struct dist *d, const struct grouped *gs)
+{
+	static const double ps[] = {0.50, 0.90, 0.95, 0.99, 0.999};
+	uint64_t *out[] = {&d->p50, &d->p90, &d->p95, &d->p99, &d->p999};
+	size_t n = gs->off[gs->ngroups];
+
+	memset(d, 0, sizeof(*d));
+	d->n = n;
+	if (!n)
+		return;
+	d->min = UINT64_MAX;
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		if (gs->off[g] == gs->off[g + 1])
+			continue;
+		d->min = MIN(d->min, gs->values[gs->off[g]]);
+		d->max = MAX(d->max, gs->values[gs->off[g + 1] - 1]);
+	}
+	for (size_t i = 0; i < n; i++)
+		d->sum += gs->values[i];
+	d->mean = (double)d->sum / (double)n;
+	for (size_t i = 0; i < ARRAY_SIZE(ps); i++) {
+		/* nearest rank, as pct_sorted() */
+		double k = ceil(ps[i] * (double)n - 1e-9);
+
+		k = k < 1 ? 1 : k > (double)n ? (double)n : k;
+		*out[i] = grouped_kth(gs, (uint64_t)k - 1, d->min, d->max);
+	}
+}
+
+/*
+ * Samples per group, sorted within each group: pack (group << 40 | value) and
+ * radix-sort once. Values are capped at 2^40-1 ns (18 minutes). The result for
+ * the model's own grouping is cached; callers get a copy to release.
+ */
+static void group_samples(const struct trace_model *m, const struct groups *g, unsigned kind,
+			  struct grouped *out)
 {
 	const uint64_t cap = (1ull << 40) - 1;
 	size_t n = 0;
@@ -146,6 +259,31 @@ void latency_by_group(const struct trace_model *m, const struct groups *g, unsig
 	}
 	for (size_t gi = 0; gi < g->n; gi++)
 		out->off[gi + 1] += out->off[gi];
+}
+
+void latency_dist_all(const struct trace_model *m, unsigned kind, struct dist *d)
+{
+	struct analyze_cache *c = cache_of(m);
+
+	if (!c->have_groups[0]) {
+		groups_build(&c->groups[0], m, false);
+		c->have_groups[0] = true;
+	}
+	dist_of_grouped(d, latency_by_group(m, &c->groups[0], kind));
+}
+
+const struct grouped *latency_by_group(const struct trace_model *m, const struct groups *g,
+				       unsigned kind)
+{
+	struct analyze_cache *c = cache_of(m);
+	struct grouped *cg = &c->grouped[kind][g->per_thread];
+
+	/* groups_build() numbers groups the same way for the same model and mode */
+	if (!c->have_grouped[kind][g->per_thread]) {
+		group_samples(m, g, kind, cg);
+		c->have_grouped[kind][g->per_thread] = true;
+	}
+	return cg;
 }
 
 static void dist_of_group(struct dist *d, const struct grouped *gs, size_t gi)
@@ -588,7 +726,8 @@ static void lat_cells(struct report *r, const struct dist *d)
 static void kind_dist(const struct trace_model *m, const struct analyze_params *p, unsigned kind,
 		      struct dist *d, uint64_t *cross, uint64_t *irq)
 {
-	uint64_t *v = xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*v));
+	bool all = p->pid < 0 && p->tid < 0 && p->cpu < 0;
+	uint64_t *v = all ? NULL : xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*v));
 	size_t n = 0;
 
 	if (cross)
@@ -601,11 +740,16 @@ static void kind_dist(const struct trace_model *m, const struct analyze_params *
 		if (w->kind != kind || !params_match_thread(m, p, w->utid) ||
 		    (p->cpu >= 0 && w->cpu != p->cpu))
 			continue;
-		v[n++] = w->lat;
+		if (v)
+			v[n++] = w->lat;
 		if (cross && w->waker_cpu != CPU_NONE && w->waker_cpu != w->cpu)
 			(*cross)++;
 		if (irq && (w->flags & TEVF_IRQ))
 			(*irq)++;
+	}
+	if (all) {
+		latency_dist_all(m, kind, d);
+		return;
 	}
 	u64_sort(v, n);
 	dist_of_sorted(d, v, n);
@@ -617,7 +761,7 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 	struct dist all, newt;
 	uint64_t cross, irq;
 	struct groups g;
-	struct grouped gs;
+	const struct grouped *gs;
 	double *key;
 	uint32_t *ix;
 	uint64_t shown = 0;
@@ -643,12 +787,12 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 
 	/* per process (or thread) */
 	groups_build(&g, m, p->per_thread);
-	latency_by_group(m, &g, WK_WAKEUP, &gs);
+	gs = latency_by_group(m, &g, WK_WAKEUP);
 	key = xmalloc((g.n ? g.n : 1) * sizeof(*key));
 	for (size_t i = 0; i < g.n; i++) {
-		size_t n = gs.off[i + 1] - gs.off[i];
+		size_t n = gs->off[i + 1] - gs->off[i];
 
-		key[i] = n ? (double)pct_sorted(gs.values + gs.off[i], n, 0.99) : -1;
+		key[i] = n ? (double)pct_sorted(gs->values + gs->off[i], n, 0.99) : -1;
 	}
 	ix = order_desc(key, g.n);
 	memcpy(gcols + 2, lat_cols, sizeof(lat_cols));
@@ -661,7 +805,7 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 			break;
 		if (p->pid >= 0 && thread_pid(m, g.rep[i]) != p->pid)
 			continue;
-		dist_of_group(&d, &gs, i);
+		dist_of_group(&d, gs, i);
 		rep_row(r);
 		rep_cell_i64(r, g.id[i]);
 		rep_cell_str(r, group_name(m, &g, i, p->per_thread));
@@ -709,7 +853,6 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 	free(ncpu);
 	free(ix);
 	free(key);
-	grouped_release(&gs);
 	groups_release(&g);
 	return 0;
 }
@@ -815,7 +958,8 @@ static void count_pair(struct keyvec *kv, uint32_t victim, int32_t state, uint32
 
 int an_preemptions(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
-	struct pair *pairs;
+	struct pair *pairs, cur = {0};
+	struct topk_stream best;
 	size_t np = 0, shown = 0;
 	uint64_t total = 0;
 	struct dist lat;
@@ -841,21 +985,30 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 				count_pair(&pm, end->utid, end->arg, e->utid);
 		}
 	}
-	/* count equal (victim, preemptor) keys after sorting them */
+	/* count equal (victim, preemptor) keys after sorting them; keep the best `limit` */
 	u64_sort(pm.v, pm.n);
-	pairs = xmalloc((pm.n ? pm.n : 1) * sizeof(*pairs));
+	topk_init(&best, p->limit, sizeof(struct pair), cmp_pair);
 	for (size_t i = 0; i < pm.n; i++) {
-		if (!np || pm.v[i] != pm.v[i - 1]) {
-			pairs[np].victim = (uint32_t)(pm.v[i] >> 32);
-			pairs[np].by = (uint32_t)pm.v[i];
-			pairs[np].n = 0;
+		if (i && pm.v[i] != pm.v[i - 1]) {
+			topk_push(&best, &cur);
 			np++;
 		}
-		pairs[np - 1].n++;
+		if (!i || pm.v[i] != pm.v[i - 1]) {
+			cur.victim = (uint32_t)(pm.v[i] >> 32);
+			cur.by = (uint32_t)pm.v[i];
+			cur.n = 0;
+		}
+		cur.n++;
 		total++;
 	}
+	if (pm.n) {
+		topk_push(&best, &cur);
+		np++;
+	}
 	free(pm.v);
-	np = top_k(pairs, np, sizeof(*pairs), p->limit, cmp_pair);
+	np = topk_finish(&best);
+	pairs = (struct pair *)best.h;
+
 	kind_dist(m, p, WK_PREEMPT, &lat, NULL, NULL);
 	rep_str(r, "definition", "a task switched out still runnable (prev_state R/R+) while a "
 				 "non-idle task takes the CPU");
@@ -916,7 +1069,7 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 	free(k2);
 	free(pr);
 	groups_release(&g);
-	free(pairs);
+	topk_release(&best);
 	return 0;
 }
 

@@ -75,6 +75,7 @@ bool params_match_thread(const struct trace_model *m, const struct analyze_param
 
 /* Dense process ids: utid → group index (pid, or tid with per_thread); idle excluded. */
 struct groups {
+	bool per_thread;
 	uint32_t *of_utid;	/* [nr_threads] group index, UINT32_MAX for none */
 	int64_t *id;		/* [n] pid or tid */
 	uint32_t *rep;		/* [n] a representative utid (main thread if seen) */
@@ -112,8 +113,12 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 int an_timeline(const struct trace_model *m, const struct analyze_params *p, struct report *r);
 int an_query(const struct trace_model *m, const struct analyze_params *p, struct report *r);
 
-/* Wakeup latency samples (kind) per group, sorted; for analyzers and outliers. */
-void latency_by_group(const struct trace_model *m, const struct groups *g, unsigned kind,
-		      struct grouped *out);
+/* Wakeup latency samples (kind) per group, sorted (cached in the model; do not free). */
+const struct grouped *latency_by_group(const struct trace_model *m, const struct groups *g,
+				       unsigned kind);
+/* Every latency sample of a kind, sorted (cached in the model; do not free). */
+struct dist;
+/* The distribution of every sample of a kind (from the per-process samples). */
+void latency_dist_all(const struct trace_model *m, unsigned kind, struct dist *d);
 
 #endif

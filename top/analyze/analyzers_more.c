@@ -281,6 +281,7 @@ int an_scx_layers(const struct trace_model *m, const struct analyze_params *p, s
 struct slice_ctx {
 	uint64_t *v;
 	size_t n, alloc;
+	bool raw;		/* durations only (no group) */
 	const struct groups *g;
 	const struct analyze_params *p;
 };
@@ -298,36 +299,42 @@ static void collect_slice(void *ctx, const struct sched_slice *s, const struct t
 		return;
 	if (sc->n == sc->alloc)
 		xgrow((void **)&sc->v, &sc->alloc, sc->n + 1, sizeof(*sc->v));
-	sc->v[sc->n++] = (uint64_t)gi << 40 | MIN((uint64_t)s->dur, (1ull << 40) - 1);
+	sc->v[sc->n++] = sc->raw ? (uint64_t)s->dur
+				 : (uint64_t)gi << 40 | MIN((uint64_t)s->dur, (1ull << 40) - 1);
 }
 
 int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
 	struct groups g;
 	struct slice_ctx sc = {.p = p};
-	uint64_t *all, shown = 0;
+	uint64_t shown = 0;
 	size_t *off;
 	double *key;
 	uint32_t *ix;
 	struct dist d;
 
-	groups_build(&g, m, !p->pid || p->per_thread || p->pid < 0 ? p->per_thread : false);
+	groups_build(&g, m, p->per_thread);
 	sc.g = &g;
+	/* the global distribution first, then per group: one big array at a time */
+	sc.raw = true;
+	for (uint32_t c = 0; c < m->nr_cpus; c++)
+		if (p->cpu < 0 || p->cpu == c)
+			model_cpu_slices(m, c, collect_slice, &sc);
+	u64_sort(sc.v, sc.n);
+	dist_of_sorted(&d, sc.v, sc.n);
+	sc.n = 0;
+	sc.raw = false;
 	for (uint32_t c = 0; c < m->nr_cpus; c++)
 		if (p->cpu < 0 || p->cpu == c)
 			model_cpu_slices(m, c, collect_slice, &sc);
 	u64_sort(sc.v, sc.n);
 	off = xcalloc(g.n + 1, sizeof(*off));
-	all = xmalloc((sc.n ? sc.n : 1) * sizeof(*all));
 	for (size_t i = 0; i < sc.n; i++) {
 		off[(sc.v[i] >> 40) + 1]++;
 		sc.v[i] &= (1ull << 40) - 1;
-		all[i] = sc.v[i];
 	}
 	for (size_t i = 0; i < g.n; i++)
 		off[i + 1] += off[i];
-	u64_sort(all, sc.n);
-	dist_of_sorted(&d, all, sc.n);
 	rep_str(r, "definition", "closed sched slices of non-idle tasks (ONCPU slices in wprof traces)");
 	rep_dist_ns(r, "slice_length", &d);
 	key = xmalloc((g.n ? g.n : 1) * sizeof(*key));
@@ -369,7 +376,6 @@ int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p,
 	free(ix);
 	free(key);
 	free(off);
-	free(all);
 	free(sc.v);
 	groups_release(&g);
 	return 0;
@@ -436,24 +442,23 @@ static void ms(char *buf, size_t len, uint64_t ns)
 int an_bottlenecks(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
 	struct findings fs = {0};
-	uint64_t dur = trace_duration(m), *v, n = 0, worst = 0;
+	uint64_t dur = trace_duration(m), worst = 0;
+	struct dist ld;
+	size_t n = 0;
 	uint32_t worst_utid = UTID_NONE;
 	char a[32], b[32];
 	struct finding *f;
 
 	/* latency */
-	v = xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*v));
 	for (size_t i = 0; i < m->nr_wakeups; i++)
-		if (m->wakeups[i].kind == WK_WAKEUP) {
-			v[n++] = m->wakeups[i].lat;
-			if (m->wakeups[i].lat > worst) {
-				worst = m->wakeups[i].lat;
-				worst_utid = m->wakeups[i].utid;
-			}
+		if (m->wakeups[i].kind == WK_WAKEUP && m->wakeups[i].lat > worst) {
+			worst = m->wakeups[i].lat;
+			worst_utid = m->wakeups[i].utid;
 		}
-	u64_sort(v, n);
+	latency_dist_all(m, WK_WAKEUP, &ld);
+	n = ld.n;
 	if (n >= 10) {
-		uint64_t p99 = pct_sorted(v, n, 0.99);
+		uint64_t p99 = ld.p99;
 
 		if (p99 > 1000000) {
 			f = add(&fs, "wakeup_latency_p99", 1 + 9 * log10((double)p99 / 1e6) / 2);
@@ -478,20 +483,19 @@ int an_bottlenecks(const struct trace_model *m, const struct analyze_params *p, 
 		f->threshold = 100000000;
 		f->unit = "ns";
 	}
-	free(v);
 	{
 		struct groups g;
-		struct grouped gs;
+		const struct grouped *gs;
 
 		groups_build(&g, m, false);
-		latency_by_group(m, &g, WK_WAKEUP, &gs);
+		gs = latency_by_group(m, &g, WK_WAKEUP);
 		for (size_t i = 0; i < g.n; i++) {
-			size_t cnt = gs.off[i + 1] - gs.off[i];
+			size_t cnt = gs->off[i + 1] - gs->off[i];
 			uint64_t p99;
 
 			if (cnt < 10)
 				continue;
-			p99 = pct_sorted(gs.values + gs.off[i], cnt, 0.99);
+			p99 = pct_sorted(gs->values + gs->off[i], cnt, 0.99);
 			if (p99 <= 5000000)
 				continue;
 			f = add(&fs, "process_latency", 2 + 8 * log10((double)p99 / 5e6) / 1.5);
@@ -504,7 +508,6 @@ int an_bottlenecks(const struct trace_model *m, const struct analyze_params *p, 
 			f->threshold = 5000000;
 			f->unit = "ns";
 		}
-		grouped_release(&gs);
 		groups_release(&g);
 	}
 	/* CPUs */
@@ -845,21 +848,21 @@ int an_outliers(const struct trace_model *m, const struct analyze_params *p, str
 	rep_str(r, "category", cats[p->category]);
 	groups_build(&g, m, false);
 	if (p->category == OC_ALL || p->category == OC_LATENCY) {
-		struct grouped gs;
+		const struct grouped *gs;
 		struct series mx;
 
-		latency_by_group(m, &g, WK_WAKEUP, &gs);
+		gs = latency_by_group(m, &g, WK_WAKEUP);
 		series_init(&s, "process_wakeup_latency_p99", "ns", g.n);
 		series_init(&mx, "process_wakeup_latency_max", "ns", g.n);
 		for (size_t i = 0; i < g.n; i++) {
-			size_t cnt = gs.off[i + 1] - gs.off[i];
+			size_t cnt = gs->off[i + 1] - gs->off[i];
 
 			if (cnt < 5)
 				continue;
 			s.id[s.n] = mx.id[mx.n] = g.id[i];
 			s.name[s.n] = mx.name[mx.n] = group_name(m, &g, i, false);
-			s.x[s.n++] = (double)pct_sorted(gs.values + gs.off[i], cnt, 0.99);
-			mx.x[mx.n++] = (double)gs.values[gs.off[i + 1] - 1];
+			s.x[s.n++] = (double)pct_sorted(gs->values + gs->off[i], cnt, 0.99);
+			mx.x[mx.n++] = (double)gs->values[gs->off[i + 1] - 1];
 		}
 		rep_obj(r, "latency");
 		outliers_of(r, &s, p->method, p->limit);
@@ -867,7 +870,6 @@ int an_outliers(const struct trace_model *m, const struct analyze_params *p, str
 		rep_end(r);
 		series_free(&s);
 		series_free(&mx);
-		grouped_release(&gs);
 	}
 	if (p->category == OC_ALL || p->category == OC_RUNTIME) {
 		struct series sw;
@@ -922,57 +924,12 @@ int an_outliers(const struct trace_model *m, const struct analyze_params *p, str
 
 /* Each waking paired with the switch that ran the task (the latency samples). */
 
-/* Top-k indices of wakeups by latency (descending; ties: earlier first): a bounded min-heap. */
-struct topk {
-	uint32_t *h;
-	size_t n, k;
-	const struct wakeup *w;
-};
-
 static bool wk_worse(const struct wakeup *w, uint32_t a, uint32_t b)
 {
-	/* "a ranks below b" */
+	/* "a ranks below b": lower latency, or as long but later */
 	if (w[a].lat != w[b].lat)
 		return w[a].lat < w[b].lat;
 	return w[a].ts > w[b].ts;
-}
-
-static void topk_sift(struct topk *t, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, s = i;
-
-		if (l < t->n && wk_worse(t->w, t->h[l], t->h[s]))
-			s = l;
-		if (r < t->n && wk_worse(t->w, t->h[r], t->h[s]))
-			s = r;
-		if (s == i)
-			return;
-		uint32_t x = t->h[i];
-
-		t->h[i] = t->h[s];
-		t->h[s] = x;
-		i = s;
-	}
-}
-
-static void topk_push(struct topk *t, uint32_t idx)
-{
-	if (t->n < t->k) {
-		size_t i = t->n++;
-
-		t->h[i] = idx;
-		while (i && wk_worse(t->w, t->h[i], t->h[(i - 1) / 2])) {
-			uint32_t x = t->h[i];
-
-			t->h[i] = t->h[(i - 1) / 2];
-			t->h[(i - 1) / 2] = x;
-			i = (i - 1) / 2;
-		}
-	} else if (t->k && wk_worse(t->w, t->h[0], idx)) {
-		t->h[0] = idx;
-		topk_sift(t, 0);
-	}
 }
 
 static const struct wakeup *g_wk;
@@ -1002,16 +959,19 @@ static int cmp_wpair(const void *a, const void *b)
 
 int an_correlation(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
-	struct topk tk = {.k = p->limit, .w = m->wakeups};
-	uint64_t *lat = xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*lat));
+	struct topk_stream tk;
+	bool unfiltered = p->pid < 0 && p->tid < 0 && p->cpu < 0 && !p->start_ns && !p->end_ns;
+	uint64_t *lat = unfiltered ? NULL : xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*lat));
 	uint32_t *kidx = xmalloc((m->nr_wakeups ? m->nr_wakeups : 1) * sizeof(*kidx));
 	size_t n = 0, np = 0;
-	struct wpair *pairs = NULL;
+	struct wpair *pairs = NULL, cur = {0};
+	struct topk_stream best;
 	size_t ntop = 0;
 	struct dist d;
 	uint64_t cross = 0;
 
-	tk.h = xmalloc((p->limit ? p->limit : 1) * sizeof(*tk.h));
+	g_wk = m->wakeups;
+	topk_init(&tk, p->limit, sizeof(uint32_t), cmp_wk_lat);
 	for (size_t i = 0; i < m->nr_wakeups; i++) {
 		const struct wakeup *w = &m->wakeups[i];
 
@@ -1019,16 +979,24 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 		    (!params_match_thread(m, p, w->utid) && !params_match_thread(m, p, w->waker)) ||
 		    (p->cpu >= 0 && w->cpu != p->cpu))
 			continue;
-		lat[n] = w->lat;
+		if (lat)
+			lat[n] = w->lat;
 		kidx[n] = (uint32_t)i;
 		n++;
 		cross += w->waker_cpu != CPU_NONE && w->waker_cpu != w->cpu;
-		topk_push(&tk, (uint32_t)i);
+		{
+			uint32_t idx = (uint32_t)i;
+
+			topk_push(&tk, &idx);
+		}
 	}
-	u64_sort(lat, n);
-	dist_of_sorted(&d, lat, n);
-	g_wk = m->wakeups;
-	qsort(tk.h, tk.n, sizeof(*tk.h), cmp_wk_lat);
+	if (unfiltered) {
+		latency_dist_all(m, WK_WAKEUP, &d);
+	} else {
+		u64_sort(lat, n);
+		dist_of_sorted(&d, lat, n);
+	}
+	topk_finish(&tk);
 	/* pair statistics: indices ordered by (wakee, waker) with two stable counting sorts */
 	{
 		size_t nb = m->nr_threads + 2;
@@ -1059,23 +1027,31 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 		}
 		free(cnt);
 		free(tmp);
+		/* one pass over the runs of equal pairs, keeping the best `limit` */
+		topk_init(&best, p->limit, sizeof(struct wpair), cmp_wpair);
 		for (size_t i = 0; i < n; i++) {
 			const struct wakeup *w = &m->wakeups[kidx[i]];
 
-			if (!np || pairs[np - 1].waker != w->waker || pairs[np - 1].wakee != w->utid) {
-				if (!(np & (np + 1)) || !pairs)
-					pairs = xrealloc(pairs, (2 * np + 1) * sizeof(*pairs));
-				memset(&pairs[np], 0, sizeof(*pairs));
-				pairs[np].waker = w->waker;
-				pairs[np].wakee = w->utid;
+			if (i && (cur.waker != w->waker || cur.wakee != w->utid)) {
+				topk_push(&best, &cur);
 				np++;
 			}
-			pairs[np - 1].n++;
-			pairs[np - 1].sum += w->lat;
-			pairs[np - 1].max = MAX(pairs[np - 1].max, w->lat);
+			if (!i || cur.waker != w->waker || cur.wakee != w->utid) {
+				memset(&cur, 0, sizeof(cur));
+				cur.waker = w->waker;
+				cur.wakee = w->utid;
+			}
+			cur.n++;
+			cur.sum += w->lat;
+			cur.max = MAX(cur.max, w->lat);
+		}
+		if (n) {
+			topk_push(&best, &cur);
+			np++;
 		}
 	}
-	ntop = top_k(pairs, np, sizeof(*pairs), p->limit, cmp_wpair);
+	ntop = topk_finish(&best);
+	pairs = (struct wpair *)best.h;
 	rep_str(r, "definition", "each sched_waking paired with the sched_switch that ran the woken task; "
 				 "statistics over all pairs, lists bounded by limit");
 	rep_u64(r, "total_correlations", n);
@@ -1095,7 +1071,7 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 					{"cpu", "ran cpu", RT_U64}},
 		  11);
 	for (size_t k = 0; k < tk.n; k++) {
-		const struct wakeup *w = &m->wakeups[tk.h[k]];
+		const struct wakeup *w = &m->wakeups[((uint32_t *)tk.h)[k]];
 
 		rep_row(r);
 		rep_cell_i64(r, m->threads[w->utid].tid);
@@ -1144,8 +1120,9 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 		rep_cell_u64(r, pairs[k].max);
 	}
 	rep_table_end(r);
-	free(pairs);
-	free(tk.h);
+	rep_u64(r, "distinct_pairs", np);
+	topk_release(&best);
+	topk_release(&tk);
 	free(kidx);
 	free(lat);
 	return 0;

@@ -620,6 +620,10 @@ static int derive(struct trace_model *m, const struct build_observer *obs)
 	struct heap hp = {0};
 	size_t *pos;
 
+	if (m->cache_free)
+		m->cache_free(m->cache);
+	m->cache = NULL;
+	m->cache_free = NULL;
 	reset_aggregates(m);
 	b.use_waking = m->type_counts[TEV_WAKING] + m->type_counts[TEV_WAKING_COMPACT] > 0;
 	b.use_wakeup = !b.use_waking;

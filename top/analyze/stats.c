@@ -14,13 +14,105 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-#define RADIX_BITS 11
-#define RADIX_SIZE (1u << RADIX_BITS)
+/*
+ * In-place MSD radix sort (American flag sort): 8-bit digits from the highest
+ * one that varies, buckets permuted by cycle-following, small buckets by
+ * insertion sort. No temporary array: sorting millions of latencies does not
+ * double the memory.
+ */
+static void insertion_u64(uint64_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		size_t j = i;
+
+		while (j && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+static void flag_sort(uint64_t *v, size_t n, int shift)
+{
+	size_t cnt[256] = {0}, next[256], end[256], sum = 0;
+
+	if (n < 48) {
+		insertion_u64(v, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		cnt[(v[i] >> shift) & 0xff]++;
+	for (int b = 0; b < 256; b++) {
+		next[b] = sum;
+		sum += cnt[b];
+		end[b] = sum;
+	}
+	for (int b = 0; b < 256; b++) {
+		while (next[b] < end[b]) {
+			uint64_t x = v[next[b]];
+			unsigned d = (x >> shift) & 0xff;
+
+			while (d != (unsigned)b) {
+				uint64_t t = v[next[d]];
+
+				v[next[d]++] = x;
+				x = t;
+				d = (x >> shift) & 0xff;
+			}
+			v[next[b]++] = x;
+		}
+	}
+	if (shift == 0)
+		return;
+	for (int b = 0; b < 256; b++)
+		if (cnt[b] > 1)
+			flag_sort(v + end[b] - cnt[b], cnt[b], shift - 8);
+}
+
+/* LSD radix sort, 11-bit digits (digits that never vary are skipped); needs a copy. */
+static void lsd_sort(uint64_t *v, size_t n, uint64_t diff)
+{
+	uint64_t *tmp = xmalloc(n * sizeof(*tmp)), *src = v, *dst = tmp;
+	size_t cnt[2048];
+
+	for (unsigned shift = 0; shift < 64; shift += 11) {
+		size_t sum = 0;
+
+		if (((diff >> shift) & 2047) == 0)
+			continue;
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i] >> shift) & 2047]++;
+		for (size_t d = 0; d < 2048; d++) {
+			size_t c = cnt[d];
+
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(src[i] >> shift) & 2047]++] = src[i];
+		uint64_t *t = src;
+
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+}
+
+/*
+ * Up to 1M values (an 8 MB copy) the faster LSD sort; above it the in-place
+ * one, so the largest sorts never double their memory.
+ */
+#define LSD_MAX (1u << 20)
 
 void u64_sort(uint64_t *v, size_t n)
 {
-	uint64_t *tmp, *src = v, *dst, or_all = 0, and_all = UINT64_MAX;
-	size_t cnt[RADIX_SIZE];
+	uint64_t or_all = 0, and_all = UINT64_MAX, diff;
+	int shift = 0;
 
 	if (n < 512) {
 		qsort(v, n, sizeof(*v), cmp_u64);
@@ -30,33 +122,20 @@ void u64_sort(uint64_t *v, size_t n)
 		or_all |= v[i];
 		and_all &= v[i];
 	}
-	tmp = xmalloc(n * sizeof(*tmp));
-	dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += RADIX_BITS) {
-		size_t sum = 0;
-
-		/* every value has the same digit here: the pass would not move anything */
-		if ((((or_all ^ and_all) >> shift) & (RADIX_SIZE - 1)) == 0)
-			continue;
-		memset(cnt, 0, sizeof(cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[(src[i] >> shift) & (RADIX_SIZE - 1)]++;
-		for (size_t d = 0; d < RADIX_SIZE; d++) {
-			size_t c = cnt[d];
-
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
-		uint64_t *t = src;
-
-		src = dst;
-		dst = t;
+	diff = or_all ^ and_all;
+	if (!diff)
+		return; /* all equal */
+	if (n <= LSD_MAX) {
+		lsd_sort(v, n, diff);
+		return;
 	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(tmp);
+	/* the highest byte in which values differ */
+	for (int b = 63; b >= 0; b--)
+		if (diff >> b & 1) {
+			shift = b / 8 * 8;
+			break;
+		}
+	flag_sort(v, n, shift);
 }
 
 /*
@@ -117,6 +196,47 @@ size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void 
 	}
 	qsort(base, k, size, cmp);
 	return k;
+}
+
+void topk_init(struct topk_stream *t, size_t k, size_t size, int (*cmp)(const void *, const void *))
+{
+	t->h = xmalloc((k ? k : 1) * size);
+	t->n = 0;
+	t->k = k;
+	t->size = size;
+	t->cmp = cmp;
+}
+
+void topk_push(struct topk_stream *t, const void *elem)
+{
+	size_t sz = t->size;
+
+	if (t->n < t->k) {
+		/* sift up in a max-heap (root = the worst kept) */
+		size_t i = t->n++;
+
+		memcpy(t->h + i * sz, elem, sz);
+		while (i && t->cmp(t->h + i * sz, t->h + ((i - 1) / 2) * sz) > 0) {
+			swap_bytes(t->h + i * sz, t->h + ((i - 1) / 2) * sz, sz);
+			i = (i - 1) / 2;
+		}
+	} else if (t->k && t->cmp(elem, t->h) < 0) {
+		memcpy(t->h, elem, sz);
+		heap_fix(t->h, t->n, sz, 0, t->cmp);
+	}
+}
+
+size_t topk_finish(struct topk_stream *t)
+{
+	qsort(t->h, t->n, t->size, t->cmp);
+	return t->n;
+}
+
+void topk_release(struct topk_stream *t)
+{
+	free(t->h);
+	t->h = NULL;
+	t->n = 0;
 }
 
 static size_t rank(size_t n, double p)

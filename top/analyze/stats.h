@@ -20,6 +20,20 @@
 void u64_sort(uint64_t *v, size_t n);
 /* Move the k smallest (by cmp) of n elements to the front, sorted; returns min(k, n). */
 size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void *, const void *));
+/*
+ * The best k of a stream (by cmp: "a before b" < 0) in O(k) memory: push()
+ * copies elements in, finish() sorts what was kept and returns how many.
+ */
+struct topk_stream {
+	char *h;
+	size_t n, k, size;
+	int (*cmp)(const void *, const void *);
+};
+void topk_init(struct topk_stream *t, size_t k, size_t size, int (*cmp)(const void *, const void *));
+void topk_push(struct topk_stream *t, const void *elem);
+size_t topk_finish(struct topk_stream *t);
+void topk_release(struct topk_stream *t);
+
 /* Nearest-rank percentile of sorted v (0 when n == 0). */
 uint64_t pct_sorted(const uint64_t *v, size_t n, double p);
 double pct_sorted_dbl(const double *v, size_t n, double p);

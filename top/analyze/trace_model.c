@@ -38,6 +38,8 @@ void model_init(struct trace_model *m)
 
 void model_release(struct trace_model *m)
 {
+	if (m->cache_free)
+		m->cache_free(m->cache);
 	for (uint32_t c = 0; c < m->nr_cpus; c++)
 		free(m->cpus[c].ev);
 	free(m->cpus);

@@ -321,6 +321,9 @@ struct trace_model {
 	struct trace_meta meta;
 	struct load_stats stats;
 	bool built;
+	/* analyzers' derived data, computed on first use (analyzers.c) */
+	void *cache;
+	void (*cache_free)(void *cache);
 };
 
 /* --- strings ------------------------------------------------------------------ */

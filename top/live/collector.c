@@ -431,6 +431,11 @@ int collector_fd(const struct collector *c)
 	return ring_buffer__epoll_fd(c->rb);
 }
 
+void collector_prime_cpus(const struct collector *c)
+{
+	prime_cpus(c->nr_cpus);
+}
+
 void collector_set_stream(struct collector *c, bool on, uint32_t types)
 {
 	c->skel->data->stream_types = types ? types : ~0u;

@@ -72,6 +72,12 @@ int collector_drain(struct collector *c);
 int collector_fd(const struct collector *c);
 /* Turn streaming on or off at run time (types: mask as in opts; 0 = all). */
 void collector_set_stream(struct collector *c, bool on, uint32_t types);
+/*
+ * Make every CPU this process may run on switch once (done by collector_open
+ * for aggregation), so each CPU's current task is seen: a task that never
+ * sleeps, such as a pinned busy loop, would otherwise never show up.
+ */
+void collector_prime_cpus(const struct collector *c);
 
 unsigned collector_nr_cpus(const struct collector *c);
 /*

@@ -33,6 +33,7 @@ struct trace_opts {
 	int verbose;
 	const char *convert;
 	bool no_compact;
+	bool sched_wakeup;
 	uint64_t synthetic;
 	uint64_t seed;
 	int cpus;
@@ -58,8 +59,12 @@ static int out_open(struct trace_out *o, const char *path, bool noreplace)
 		return 0;
 	}
 	err = atomic_file_open(&o->af, path, noreplace ? ATOMIC_NOREPLACE : 0);
+	if (err == -EEXIST && noreplace)
+		pr_err("%s already exists (give -o %s to replace it)", path, path);
+	else if (err)
+		err_log(err, "%s", path);
 	if (err)
-		return err_log(err, "%s", path);
+		return err;
 	o->fp = o->af.fp;
 	return 0;
 }
@@ -82,12 +87,12 @@ static void out_abort(struct trace_out *o)
 
 /*
  * Default output of --convert, in the current directory: "perf.sched.jsonl" →
- * "perf.sched.pftrace", "profile.out/" → "profile.pftrace", "x.pftrace" →
- * "x.converted.pftrace".
+ * "perf.sched.pftrace", "profile.out/" and "profile.tar.gz" → "profile.pftrace",
+ * "x.pftrace" → "x.converted.pftrace".
  */
 static char *convert_default_output(const char *input)
 {
-	static const char *const exts[] = {".jsonl", ".json", ".out"};
+	static const char *const exts[] = {".jsonl", ".json", ".out", ".data"};
 	char *base = xstrdup(input), *b, *dot, *res;
 	const char *suffix = ".pftrace";
 	size_t n = strlen(base), i;
@@ -96,6 +101,8 @@ static char *convert_default_output(const char *input)
 		base[--n] = '\0';
 	b = strrchr(base, '/');
 	b = b && b[1] ? b + 1 : base;
+	if (str_has_suffix(b, ".tar.gz") && strlen(b) > 7)
+		b[strlen(b) - 7] = '\0';
 	dot = strrchr(b, '.');
 	if (dot && dot != b) {
 		if (!strcmp(dot, ".pftrace")) {
@@ -124,28 +131,36 @@ static char *live_default_output(void)
 
 static void print_written(const char *path, const struct pftrace_stats *st)
 {
+	uint64_t nsw = st->by_kind[SCHED_EV_SWITCH];
+
 	pr_info("wrote %s: %" PRIu64 " events (%" PRIu64 " sched_switch, %" PRIu64
 		" sched_waking), %" PRIu64 " bytes, %.2f s of trace",
-		path, st->events, st->by_kind[SCHED_EV_SWITCH], st->by_kind[SCHED_EV_WAKING],
-		st->bytes, st->events ? (double)(st->last_ts - st->first_ts) / 1e9 : 0.0);
+		path, st->events, nsw, st->by_kind[SCHED_EV_WAKING], st->bytes,
+		st->events ? (double)(st->last_ts - st->first_ts) / 1e9 : 0.0);
+	if (nsw && st->switch_bytes)
+		pr_debug("compact_sched: %.2f bytes per sched_switch (%" PRIu64 " bundles, %" PRIu64
+			 " packets, %" PRIu64 " ProcessTree entries)",
+			 (double)st->switch_bytes / (double)nsw, st->bundles, st->packets,
+			 st->threads + st->processes);
 }
 
 static int run_convert(const struct trace_opts *o)
 {
 	struct pftrace_opts po = PFTRACE_OPTS_INIT;
 	struct pftrace_writer *w = NULL;
+	struct convert_input in;
 	struct convert_stats cs;
-	enum convert_format fmt;
+	struct convert_info info;
 	struct trace_out out;
-	char release[80], *path = NULL, *def = NULL;
+	char *def = NULL;
 	const char *dest = o->output;
 	bool opened = false;
 	int err;
 
-	err = convert_detect(o->convert, &path, &fmt);
+	err = convert_open(o->convert, &in);
 	if (err)
 		return err;
-	err = convert_prepare(path, fmt, &po, release, sizeof(release));
+	err = convert_prepare(in.path, in.fmt, &po, &info);
 	if (err)
 		goto out;
 	po.verbose_sched = o->no_compact;
@@ -157,24 +172,24 @@ static int run_convert(const struct trace_opts *o)
 	opened = true;
 	err = pftrace_writer_create(&w, out.fp, &po);
 	if (!err)
-		err = convert_run(w, path, fmt, &cs);
+		err = convert_run(w, &in, &cs);
 	if (!err)
 		err = pftrace_writer_finish(w);
 	if (err) {
 		if (err == -EINTR)
 			pr_err("interrupted: %s not written", dest);
-		else if (err != -EINVAL && err != -EBADMSG && err != -ENOENT)
+		else if (err != -EINVAL && err != -EBADMSG && err != -ENOENT && err != -EPROTO)
 			err_log(err, "writing %s", dest);
 		goto out;
 	}
 	if (cs.unparsed)
 		pr_warn("%s: %" PRIu64 " of %" PRIu64 " records did not parse and were left out "
-			"(first: %s)", path, cs.unparsed, cs.records, cs.unparsed_example);
+			"(first: %s)", in.name, cs.unparsed, cs.records, cs.unparsed_example);
 	if (cs.ignored)
 		pr_info("%s: %" PRIu64 " records of events a Perfetto sched trace has no place for "
-			"were left out (e.g. %s)", path, cs.ignored, cs.ignored_example);
+			"were left out (e.g. %s)", in.name, cs.ignored, cs.ignored_example);
 	if (!cs.converted) {
-		pr_err("%s: no scheduler events to convert", path);
+		pr_err("%s: no scheduler events to convert", in.name);
 		err = -ENODATA;
 		goto out;
 	}
@@ -186,7 +201,7 @@ out:
 	if (opened)
 		out_abort(&out);
 	pftrace_writer_destroy(w);
-	free(path);
+	convert_input_release(&in);
 	free(def);
 	return err;
 }
@@ -262,11 +277,14 @@ static int run_synthetic(const struct trace_opts *o)
 	st = pftrace_writer_stats(w);
 	writer_s = total_s > gen_s ? total_s - gen_s : total_s;
 	pr_info("synthetic: events=%" PRIu64 " switches=%" PRIu64 " bytes=%" PRIu64
-		" bytes_per_switch=%.3f generator_s=%.3f total_s=%.3f writer_events_per_s=%.0f"
-		" (checksum %" PRIu64 ")",
+		" bytes_per_switch=%.3f switch_column_bytes_per_switch=%.3f generator_s=%.3f"
+		" total_s=%.3f writer_events_per_s=%.0f (checksum %" PRIu64 ")",
 		st->events, st->by_kind[SCHED_EV_SWITCH], st->bytes,
 		st->by_kind[SCHED_EV_SWITCH] ? (double)st->bytes / (double)st->by_kind[SCHED_EV_SWITCH]
 					     : 0.0,
+		st->by_kind[SCHED_EV_SWITCH]
+			? (double)st->switch_bytes / (double)st->by_kind[SCHED_EV_SWITCH]
+			: 0.0,
 		gen_s, total_s, writer_s > 0 ? (double)st->events / writer_s : 0.0, sink & 0xffff);
 out:
 	pftrace_writer_destroy(w);
@@ -278,18 +296,45 @@ out_synth:
 static int run_live(const struct trace_opts *o)
 {
 	struct live_trace_opts lo = {0};
+	struct live_trace_stats st;
+	struct trace_out out;
+	const struct pftrace_stats *ws = &st.writer;
 	char *def = NULL;
+	const char *dest = o->output;
 	int err;
 
-	lo.duration_ns = o->duration_s > 0	 ? (uint64_t)(o->duration_s * 1e9)
-			 : o->trace_ms ? o->trace_ms * 1000000ULL
-					 : 1000ULL * 1000000ULL;
+	lo.duration_ns = o->duration_s > 0 ? (uint64_t)(o->duration_s * 1e9)
+			 : o->trace_ms	   ? o->trace_ms * 1000000ULL
+					   : 1000ULL * 1000000ULL;
 	lo.warmup_ns = (uint64_t)(o->warmup_s * 1e9);
 	lo.verbose_sched = o->no_compact;
-	lo.output = o->output;
-	if (!lo.output)
-		lo.output = def = live_default_output();
-	err = live_trace_run(&lo);
+	lo.sched_wakeup = o->sched_wakeup;
+	if (!dest)
+		dest = def = live_default_output();
+	err = out_open(&out, dest, !o->output);
+	if (err)
+		goto out;
+	err = live_trace_run(&lo, out.fp, &st);
+	if (!st.complete) {
+		out_abort(&out);
+		if (err == -EINTR)
+			pr_err("interrupted before recording started: %s not written", dest);
+		goto out;
+	}
+	err = out_commit(&out) ?: err;
+	if (err && err != -EINTR)
+		goto out;
+	print_written(dest, ws);
+	pr_info("%" PRIu64 " processes and %" PRIu64 " threads from /proc, %" PRIu64
+		" ProcessTree entries in all",
+		st.processes, st.threads, ws->processes + ws->threads);
+	if (ws->dropped)
+		pr_warn("%" PRIu64 " events were dropped (ring buffer full): the affected CPUs' "
+			"bundles say lost_events and the trace's stats count them",
+			ws->dropped);
+	else
+		pr_info("no events dropped");
+out:
 	free(def);
 	return err;
 }
@@ -307,9 +352,10 @@ static int trace_run(const struct cli_ctx *cli, int argc, char **argv)
 	if (o.trace_ms && o.duration_s > 0)
 		return cli_usage_error(cli, "-d/--trace-ms and --duration both set the length; "
 					    "give one");
-	if ((o.convert || o.synthetic) && (o.trace_ms || o.duration_s > 0 || o.warmup_s > 0))
-		return cli_usage_error(cli, "-d, --duration and -s apply to live recording, not "
-					    "to --convert");
+	if ((o.convert || o.synthetic) &&
+	    (o.trace_ms || o.duration_s > 0 || o.warmup_s > 0 || o.sched_wakeup))
+		return cli_usage_error(cli, "-d, --duration, -s and --sched-wakeup apply to live "
+					    "recording, not to --convert");
 	if (o.convert && o.synthetic)
 		return cli_usage_error(cli, "--convert and --synthetic exclude each other");
 	if (o.output && !o.output[0])
@@ -345,6 +391,8 @@ static const struct cli_option trace_options[] = {
 		"directory) or a Perfetto trace", .flags = CLI_FILE),
 	CLI_OPT(0, "no-compact-sched", CLI_FLAG, struct trace_opts, no_compact, NULL,
 		"write sched_switch/sched_waking as full ftrace events (larger; for old readers)"),
+	CLI_OPT(0, "sched-wakeup", CLI_FLAG, struct trace_opts, sched_wakeup, NULL,
+		"also record sched_wakeup (sched_waking, always recorded, comes first)"),
 	CLI_OPT('v', "verbose", CLI_COUNT, struct trace_opts, verbose, NULL,
 		"more messages (-vv: libbpf debug output)"),
 	CLI_OPT(0, "synthetic", CLI_U64, struct trace_opts, synthetic, "N",

@@ -12,15 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/child.h"
 #include "common/err.h"
+#include "common/fs.h"
 #include "common/linereader.h"
 #include "common/log.h"
+#include "common/sigwatch.h"
 #include "common/util.h"
+#include "profiler/bundle.h"
+#include "profiler/bundle_in.h"
+#include "profiler/libscxprof.h"
+#include "profiler/perf.h"
 #include "top/trace/convert.h"
 #include "top/trace/pftrace_read.h"
-
-#define SCHED_JSONL "perf.sched.jsonl"
-#define META_JSON "meta.json"
 
 /* ---- perf's trace texts ---------------------------------------------------------------- */
 
@@ -441,9 +445,11 @@ static bool jint(json_t *o, const char *key, int64_t *out)
 
 struct conv {
 	struct pftrace_writer *w;
-	const char *path;
+	const char *path;	/* to read */
+	const char *name;	/* for messages */
 	struct convert_stats *st;
 	int32_t newtask_child;	/* child of the last task_newtask */
+	struct strbuf strs;	/* NUL-terminated copies of a perf script line's fields */
 };
 
 static void note_unparsed(struct conv *c, uint64_t line, const char *why)
@@ -454,14 +460,80 @@ static void note_unparsed(struct conv *c, uint64_t line, const char *why)
 			 "line %" PRIu64 ": %s", line, why);
 }
 
+/* One perf record (any source) into the writer, with the bookkeeping. */
+static int conv_record(struct conv *c, struct perf_sched_record *r, uint64_t line)
+{
+	struct sched_event ev;
+	int rc = convert_perf_record(r, &ev);
+
+	if (rc == 0) {
+		c->st->ignored++;
+		if (!c->st->ignored_example[0])
+			snprintf(c->st->ignored_example, sizeof(c->st->ignored_example), "%s", r->event);
+		return 0;
+	}
+	if (rc < 0) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "%s: trace text does not parse", r->event);
+		note_unparsed(c, line, why);
+		return 0;
+	}
+	c->st->converted++;
+	if (ev.kind == SCHED_EV_NEWTASK) {
+		/* The kernel fires task_newtask, then sched_process_fork: one fork. */
+		bool fork = str_has_suffix(r->event, "sched_process_fork");
+
+		if (fork && ev.newtask.child.tid == c->newtask_child)
+			return 0;
+		c->newtask_child = fork ? 0 : ev.newtask.child.tid;
+	}
+	return pftrace_write_event(c->w, &ev);
+}
+
+/*
+ * NUL-terminated copies of a parsed line's spans in c->strs. strs_begin makes
+ * room for all of them first, so the returned pointers stay valid until the
+ * next line.
+ */
+static void strs_begin(struct conv *c, const struct scxprof_sched_event *e)
+{
+	strbuf_reset(&c->strs);
+	strbuf_grow(&c->strs, e->comm.len + e->event.len + e->trace.len + e->sw.prev_comm.len +
+				      e->sw.prev_state.len + e->sw.next_comm.len + 6);
+}
+
+static const char *strs_add(struct conv *c, struct scx_span sp)
+{
+	size_t at = c->strs.len;
+
+	strbuf_add(&c->strs, sp.p, sp.len);
+	strbuf_addch(&c->strs, '\0');
+	return c->strs.buf + at;
+}
+
+/* The parsed sched_switch of libscxprof as NUL-terminated strings (after strs_begin). */
+static bool switch_from_scxprof(struct conv *c, const struct scxprof_sched_event *e,
+				struct perf_sched_switch *sw)
+{
+	if (e->fields != SCXPROF_FIELDS_SWITCH)
+		return false;
+	sw->prev_comm = strs_add(c, e->sw.prev_comm);
+	sw->prev_state = strs_add(c, e->sw.prev_state);
+	sw->next_comm = strs_add(c, e->sw.next_comm);
+	sw->prev_pid = e->sw.prev_pid;
+	sw->prev_prio = e->sw.prev_prio;
+	sw->next_pid = e->sw.next_pid;
+	sw->next_prio = e->sw.next_prio;
+	return true;
+}
+
 static int jsonl_record(struct conv *c, json_t *o, uint64_t line)
 {
 	struct perf_sched_record r;
 	struct perf_sched_switch sw;
-	struct sched_event ev;
 	json_t *fields;
 	int64_t pid, tid, cpu, ns;
-	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.comm = jstr(o, "comm");
@@ -495,31 +567,19 @@ static int jsonl_record(struct conv *c, json_t *o, uint64_t line)
 		sw.next_comm = jstr(fields, "next_comm");
 		sw.prev_state = jstr(fields, "prev_state");
 		r.sw = &sw;
-	}
-	rc = convert_perf_record(&r, &ev);
-	if (rc == 0) {
-		c->st->ignored++;
-		if (!c->st->ignored_example[0])
-			snprintf(c->st->ignored_example, sizeof(c->st->ignored_example), "%s", r.event);
-		return 0;
-	}
-	if (rc < 0) {
-		char why[128];
+	} else if (str_has_suffix(r.event, "sched_switch")) {
+		/* Upstream's jsonl has no fields for perf's raw format: parse the text. */
+		struct scxprof_sched_event e;
 
-		snprintf(why, sizeof(why), "%s: trace text does not parse", r.event);
-		note_unparsed(c, line, why);
-		return 0;
+		memset(&e, 0, sizeof(e));
+		e.event = (struct scx_span){r.event, strlen(r.event)};
+		e.trace = (struct scx_span){r.trace, strlen(r.trace)};
+		scxprof_sched_parse_fields(&e);
+		strs_begin(c, &e);
+		if (switch_from_scxprof(c, &e, &sw))
+			r.sw = &sw;
 	}
-	c->st->converted++;
-	if (ev.kind == SCHED_EV_NEWTASK) {
-		/* The kernel fires task_newtask, then sched_process_fork: one fork. */
-		bool fork = str_has_suffix(r.event, "sched_process_fork");
-
-		if (fork && ev.newtask.child.tid == c->newtask_child)
-			return 0;
-		c->newtask_child = fork ? 0 : ev.newtask.child.tid;
-	}
-	return pftrace_write_event(c->w, &ev);
+	return conv_record(c, &r, line);
 }
 
 static int convert_jsonl(struct conv *c)
@@ -541,10 +601,14 @@ static int convert_jsonl(struct conv *c)
 			len--;
 		if (!len)
 			continue;
+		if (sigwatch_pending()) {
+			err = -EINTR;
+			break;
+		}
 		c->st->records++;
 		o = json_loadb(line, len, 0, &jerr);
 		if (!json_is_object(o)) {
-			pr_err("%s:%" PRIu64 ": not a JSON object: %s", c->path, lr.lineno,
+			pr_err("%s:%" PRIu64 ": not a JSON object: %s", c->name, lr.lineno,
 			       o ? "other JSON value" : jerr.text);
 			json_decref(o);
 			err = -EINVAL;
@@ -556,9 +620,110 @@ static int convert_jsonl(struct conv *c)
 			break;
 	}
 	if (rc < 0)
-		err = err_log(rc, "%s", c->path);
+		err = err_log(rc, "%s", c->name);
 	line_reader_release(&lr);
 	close(fd);
+	return err;
+}
+
+/* ---- perf.sched.data, through perf script ---------------------------------------------- */
+
+static ssize_t child_read_fn(void *ctx, void *buf, size_t n)
+{
+	return child_read(ctx, buf, n);
+}
+
+static int script_line(struct conv *c, const char *line, size_t len, uint64_t lineno)
+{
+	struct scxprof_sched_event e;
+	struct perf_sched_record r;
+	struct perf_sched_switch sw;
+
+	switch (scxprof_sched_parse(line, len, &e)) {
+	case SCXPROF_BLANK:
+		return 0;
+	case SCXPROF_UNPARSEABLE:
+		c->st->records++;
+		note_unparsed(c, lineno, "not a perf script sched line");
+		return 0;
+	default:
+		break;
+	}
+	c->st->records++;
+	if (!e.time_ok || e.cpu >= PFTRACE_MAX_CPUS) {
+		note_unparsed(c, lineno, e.time_ok ? "CPU out of range" : "time does not parse");
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	strs_begin(c, &e);
+	if (switch_from_scxprof(c, &e, &sw))
+		r.sw = &sw;
+	r.comm = strs_add(c, e.comm);
+	r.event = strs_add(c, e.event);
+	r.trace = strs_add(c, e.trace);
+	r.pid = e.pid;
+	r.tid = e.tid;
+	r.cpu = e.cpu;
+	r.ts = e.time_ns;
+	return conv_record(c, &r, lineno);
+}
+
+/*
+ * perf.sched.data: `perf script --ns` streamed line by line ($SCXPROF_PERF
+ * picks the perf binary, as for scxprof). The data was recorded with -k
+ * CLOCK_MONOTONIC, like the perf.sched.jsonl made from it.
+ */
+static int convert_perf_data(struct conv *c)
+{
+	const char *perf = perf_binary();
+	const char *const argv[] = {perf, "script", PERF_SCRIPT_ARGS, "-F", PERF_SCHED_SCRIPT_FIELDS,
+				    "-i", c->path, NULL};
+	struct child_opts co = {
+		.argv = argv,
+		.in = CHILD_IO_NULL,
+		.out = CHILD_IO_PIPE,
+		.err = CHILD_IO_PIPE,
+		.new_pgrp = true,
+	};
+	struct line_reader lr;
+	struct child child;
+	const char *line;
+	size_t len;
+	char st[64];
+	int rc, err;
+
+	err = child_spawn(&child, &co);
+	if (err) {
+		if (err == -ENOENT)
+			pr_err("cannot run %s: not found (install linux-perf, or set SCXPROF_PERF)",
+			       perf);
+		else
+			err_log(err, "cannot run %s script", perf);
+		return err;
+	}
+	line_reader_init_fn(&lr, child_read_fn, &child);
+	while (!err && (rc = line_reader_next(&lr, &line, &len)) > 0) {
+		if (sigwatch_pending())
+			err = -EINTR;
+		else
+			err = script_line(c, line, len, lr.lineno);
+	}
+	if (!err && rc < 0)
+		err = rc == -EINTR ? rc : err_log(rc, "reading %s script output", perf);
+	line_reader_release(&lr);
+	if (!err)
+		err = child_wait(&child, -1);
+	if (!err && !child_success(&child)) {
+		child_status_str(&child, st, sizeof(st));
+		if (c->st->records) {
+			pr_warn("%s script %s after %" PRIu64 " records of %s: %s", perf, st,
+				c->st->records, c->name, child_stderr(&child));
+		} else {
+			pr_err("%s script %s on %s: %s", perf, st, c->name, child_stderr(&child));
+			err = -EPROTO;
+		}
+	}
+	child_release(&child);
 	return err;
 }
 
@@ -568,7 +733,8 @@ static int pf_event(void *ctx, const struct sched_event *ev)
 {
 	struct conv *c = ctx;
 
-	c->st->records++;
+	if (!(++c->st->records & 0xfff) && sigwatch_pending())
+		return -EINTR;
 	c->st->converted++;
 	return pftrace_write_event(c->w, ev);
 }
@@ -606,11 +772,13 @@ static int convert_pftrace(struct conv *c)
 		return err_log(err_errno(), "%s", c->path);
 	err = pftrace_read(fd, &ops, c, &rs);
 	close(fd);
-	if (err == -EBADMSG)
+	if (err == -EINTR)
+		;	/* reported by the caller */
+	else if (err == -EBADMSG)
 		pr_err("%s: not a valid Perfetto trace (packet %" PRIu64 ", byte %" PRIu64
-		       "; -v for details)", c->path, rs.packets, rs.bytes);
+		       "; -v for details)", c->name, rs.packets, rs.bytes);
 	else if (err)
-		err_log(err, "%s", c->path);
+		err_log(err, "%s", c->name);
 	c->st->ignored += rs.unknown_events + rs.counters;
 	if (rs.unknown_events && !c->st->ignored_example[0])
 		snprintf(c->st->ignored_example, sizeof(c->st->ignored_example),
@@ -632,6 +800,8 @@ static enum convert_format sniff(const char *path)
 	close(fd);
 	if (n >= 8 && !memcmp(b, "PERFILE2", 8))
 		return CONVERT_PERF_DATA;
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return CONVERT_BUNDLE_ARCHIVE;
 	if (n >= 1 && b[0] == '{')
 		return CONVERT_JSONL;
 	if (n >= 2 && b[0] == 0x0a)
@@ -639,43 +809,111 @@ static enum convert_format sniff(const char *path)
 	return CONVERT_UNKNOWN;
 }
 
-int convert_detect(const char *input, char **path_out, enum convert_format *fmt)
+/* A scxprof bundle or process output directory: its processed or raw sched recording. */
+static char *find_in_dir(const char *dir)
+{
+	static const char *const names[] = {PROCESS_SCHED_JSONL, BUNDLE_SCHED_DATA};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		char *p = xasprintf("%s/%s", dir, names[i]);
+
+		if (!access(p, R_OK))
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+/* A .tar.gz bundle, extracted (safely) into a temporary directory. */
+static int open_archive(const char *archive, struct convert_input *in)
+{
+	struct bundle_extract_stats bs;
+	struct strbuf why = STRBUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	int err;
+
+	in->tmpdir = xasprintf("%s/scxtop-convert.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(in->tmpdir)) {
+		err = err_log(err_errno(), "creating a temporary directory in %s", tmp ? tmp : "/tmp");
+		free(in->tmpdir);
+		in->tmpdir = NULL;
+		return err;
+	}
+	err = bundle_extract(archive, in->tmpdir, &bs, &why);
+	if (err) {
+		if (err == -EINVAL)
+			pr_err("archive '%s' %s", archive, why.buf);
+		else if (err != -EINTR)
+			err_log(err, "extracting %s", archive);
+		strbuf_release(&why);
+		return err;
+	}
+	strbuf_release(&why);
+	/* The top-level directory's contents are extracted into tmpdir itself. */
+	in->path = find_in_dir(in->tmpdir);
+	if (!in->path) {
+		pr_err("%s: the bundle has no %s (recorded with --disable-sched-trace?)", archive,
+		       BUNDLE_SCHED_DATA);
+		return -ENOENT;
+	}
+	in->name = xasprintf("%s:%s", archive, strrchr(in->path, '/') + 1);
+	return 0;
+}
+
+int convert_open(const char *input, struct convert_input *in)
 {
 	struct stat sb;
-	char *path;
+	int err;
 
+	memset(in, 0, sizeof(*in));
 	if (stat(input, &sb))
 		return err_log(err_errno(), "%s", input);
 	if (S_ISDIR(sb.st_mode)) {
-		path = xasprintf("%s/%s", input, SCHED_JSONL);
-		if (access(path, R_OK)) {
-			pr_err("%s: no %s in this directory (run `scxprof process` on the bundle "
-			       "first)", input, SCHED_JSONL);
-			free(path);
+		in->path = find_in_dir(input);
+		if (!in->path) {
+			pr_err("%s: no %s or %s in this directory", input, PROCESS_SCHED_JSONL,
+			       BUNDLE_SCHED_DATA);
 			return -ENOENT;
 		}
 	} else {
-		path = xstrdup(input);
+		in->path = xstrdup(input);
 	}
-	*fmt = sniff(path);
-	if (*fmt == CONVERT_UNKNOWN) {
+	in->fmt = sniff(in->path);
+	if (in->fmt == CONVERT_BUNDLE_ARCHIVE) {
+		free(in->path);
+		in->path = NULL;
+		err = open_archive(input, in);
+		if (err) {
+			convert_input_release(in);
+			return err;
+		}
+		in->fmt = sniff(in->path);
+	}
+	if (!in->name)
+		in->name = xstrdup(in->path);
+	if (in->fmt == CONVERT_UNKNOWN || in->fmt == CONVERT_BUNDLE_ARCHIVE) {
 		struct stat fs;
 
-		if (!stat(path, &fs) && fs.st_size == 0)
-			pr_err("%s: empty file", path);
+		if (!stat(in->path, &fs) && fs.st_size == 0)
+			pr_err("%s: empty file", in->name);
 		else
-			pr_err("%s: not a perf.sched.jsonl or Perfetto trace", path);
-		free(path);
+			pr_err("%s: not a perf.sched.jsonl, perf.sched.data, scxprof bundle or "
+			       "Perfetto trace", in->name);
+		convert_input_release(in);
 		return -EINVAL;
 	}
-	if (*fmt == CONVERT_PERF_DATA) {
-		pr_err("%s: perf.data files are converted through `scxprof process` (it writes "
-		       "perf.sched.jsonl): convert that", path);
-		free(path);
-		return -EOPNOTSUPP;
-	}
-	*path_out = path;
 	return 0;
+}
+
+void convert_input_release(struct convert_input *in)
+{
+	if (in->tmpdir)
+		fs_rmtree(in->tmpdir);
+	free(in->tmpdir);
+	free(in->path);
+	free(in->name);
+	memset(in, 0, sizeof(*in));
 }
 
 /* meta.json of a scxprof bundle: next to the input, or in the bundle of a .out dir. */
@@ -689,13 +927,13 @@ static json_t *load_meta(const char *path)
 		*slash = '\0';
 	else
 		strcpy(dir, ".");
-	cand = xasprintf("%s/%s", dir, META_JSON);
+	cand = xasprintf("%s/%s", dir, BUNDLE_META);
 	meta = json_load_file(cand, 0, NULL);
 	free(cand);
 	n = strlen(dir);
 	if (!meta && n > 4 && !strcmp(dir + n - 4, ".out")) {
 		dir[n - 4] = '\0';
-		cand = xasprintf("%s/%s", dir, META_JSON);
+		cand = xasprintf("%s/%s", dir, BUNDLE_META);
 		meta = json_load_file(cand, 0, NULL);
 		free(cand);
 	}
@@ -719,11 +957,15 @@ static int find_sysinfo(void *ctx, const Perfetto__Protos__TracePacket *p)
 	return 0;
 }
 
-int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_opts *o,
-		    char *release_buf, size_t release_size)
+static void copy_str(char *dst, size_t size, const char *src)
 {
-	static struct pftrace_clocks clocks;
+	snprintf(dst, size, "%s", src ? src : "");
+}
 
+int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_opts *o,
+		    struct convert_info *info)
+{
+	memset(info, 0, sizeof(*info));
 	o->no_clock_snapshot = true;
 	if (fmt == CONVERT_PFTRACE) {
 		static const struct pftrace_read_ops ops = {.packet = find_sysinfo};
@@ -737,16 +979,17 @@ int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_op
 		close(fd);
 		if (rc == 1 || rc == 2 || rc == 0) {
 			if (rs.release[0]) {
-				snprintf(release_buf, release_size, "%s", rs.release);
-				o->release = release_buf;
+				copy_str(info->release, sizeof(info->release), rs.release);
+				o->release = info->release;
 				o->sysname = "Linux";
+				o->version = o->machine = "";
 			}
 			if (rs.nr_cpus)
 				o->nr_cpus = rs.nr_cpus;
 		}
 		return 0;
 	}
-	if (fmt == CONVERT_JSONL) {
+	if (fmt == CONVERT_JSONL || fmt == CONVERT_PERF_DATA) {
 		json_t *meta = load_meta(path), *k, *start;
 		int64_t v;
 
@@ -754,11 +997,15 @@ int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_op
 			return 0;
 		k = json_object_get(meta, "kernel");
 		if (json_is_object(k) && jstr(k, "release")) {
-			snprintf(release_buf, release_size, "%s", jstr(k, "release"));
-			o->release = release_buf;
-			o->sysname = "Linux";
-			o->version = "";
-			o->machine = "";
+			copy_str(info->sysname, sizeof(info->sysname),
+				 jstr(k, "sysname") ? jstr(k, "sysname") : "Linux");
+			copy_str(info->release, sizeof(info->release), jstr(k, "release"));
+			copy_str(info->version, sizeof(info->version), jstr(k, "version"));
+			copy_str(info->machine, sizeof(info->machine), jstr(k, "machine"));
+			o->sysname = info->sysname;
+			o->release = info->release;
+			o->version = info->version;
+			o->machine = info->machine;
 		}
 		if (jint(meta, "nr_cpus", &v) && v > 0 && v < PFTRACE_MAX_CPUS)
 			o->nr_cpus = (unsigned)v;
@@ -768,9 +1015,9 @@ int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_op
 
 			if (jint(start, "realtime_ns", &real) && real > 0) {
 				/* Our timeline is the recording's MONOTONIC clock. */
-				clocks.boottime = clocks.monotonic = (uint64_t)v;
-				clocks.realtime = (uint64_t)real;
-				o->clocks = &clocks;
+				info->clocks.boottime = info->clocks.monotonic = (uint64_t)v;
+				info->clocks.realtime = (uint64_t)real;
+				o->clocks = &info->clocks;
 				o->no_clock_snapshot = false;
 			}
 		}
@@ -779,18 +1026,28 @@ int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_op
 	return 0;
 }
 
-int convert_run(struct pftrace_writer *w, const char *path, enum convert_format fmt,
+int convert_run(struct pftrace_writer *w, const struct convert_input *in,
 		struct convert_stats *st)
 {
-	struct conv c = {.w = w, .path = path, .st = st};
+	struct conv c = {.w = w, .path = in->path, .name = in->name, .st = st,
+			 .strs = STRBUF_INIT};
+	int err;
 
 	memset(st, 0, sizeof(*st));
-	switch (fmt) {
+	switch (in->fmt) {
 	case CONVERT_JSONL:
-		return convert_jsonl(&c);
+		err = convert_jsonl(&c);
+		break;
 	case CONVERT_PFTRACE:
-		return convert_pftrace(&c);
+		err = convert_pftrace(&c);
+		break;
+	case CONVERT_PERF_DATA:
+		err = convert_perf_data(&c);
+		break;
 	default:
-		return -EINVAL;
+		err = -EINVAL;
+		break;
 	}
+	strbuf_release(&c.strs);
+	return err;
 }

@@ -6,11 +6,13 @@
  * Inputs (the format is told by the content, not the name):
  *   - perf.sched.jsonl, written by `scxprof process` (one record per line:
  *     comm, pid, tid, cpu, time_ns (or time), event, trace[, fields]);
+ *   - perf.sched.data (scxprof record's perf recording), through `perf script`
+ *     and libscxprof's line parser;
+ *   - a scxprof bundle (directory or .tar.gz) or process output directory;
  *   - a Perfetto trace (.pftrace): re-encoded through our writer, e.g. a
- *     verbose ftrace capture into compact_sched;
- *   - a scxprof bundle or process output directory: its perf.sched.jsonl.
- * Event texts are perf's (`perf script` trace field) for the events scxprof
- * records; sched_switch comes from the record's parsed `fields`.
+ *     verbose ftrace capture into compact_sched.
+ * Event texts are perf's (`perf script` trace field); sched_switch in both of
+ * perf's formats comes from libscxprof's parser (or the record's `fields`).
  *
  * Timestamps are copied as they are: scxprof records sched events with
  * `perf record -k CLOCK_MONOTONIC`, so a converted trace is on the recording
@@ -31,6 +33,7 @@ enum convert_format {
 	CONVERT_JSONL,
 	CONVERT_PFTRACE,
 	CONVERT_PERF_DATA,
+	CONVERT_BUNDLE_ARCHIVE,	/* gzip: a .tar.gz bundle */
 };
 
 struct convert_stats {
@@ -42,22 +45,40 @@ struct convert_stats {
 	char unparsed_example[160];	/* "line N: why" */
 };
 
-/*
- * What the input is: a directory is searched for perf.sched.jsonl; a file is
- * sniffed. *path_out (owned by the caller, free()) is the file to read.
- */
-int convert_detect(const char *input, char **path_out, enum convert_format *fmt);
+/* The file to read, once found. */
+struct convert_input {
+	char *path;
+	char *name;	/* for messages: path, or "<archive>:perf.sched.data" */
+	enum convert_format fmt;
+	char *tmpdir;	/* a .tar.gz bundle's extraction, removed on release */
+};
 
 /*
- * Fill writer options that depend on the input (kernel release from a
- * Perfetto trace's SystemInfo or the bundle's meta.json; no clock snapshot),
- * before the writer is created. release_buf holds the release string.
+ * What INPUT is: a file is told by its content; a directory (a scxprof bundle
+ * or `process` output) holds perf.sched.jsonl or perf.sched.data; a .tar.gz
+ * bundle is extracted (safely, profiler/bundle_in.h) into $TMPDIR first.
+ * Errors are logged.
+ */
+int convert_open(const char *input, struct convert_input *in);
+void convert_input_release(struct convert_input *in);
+
+/* Strings convert_prepare() points the writer options to. */
+struct convert_info {
+	char sysname[65], release[65], version[160], machine[65];
+	struct pftrace_clocks clocks;
+};
+
+/*
+ * Fill writer options that depend on the input, before the writer is
+ * created: the recording host's kernel (a Perfetto trace's SystemInfo, or the
+ * bundle's meta.json), its CPU count, and a ClockSnapshot only when meta.json
+ * gives the recording's start on both clocks. o's strings point into *info.
  */
 int convert_prepare(const char *path, enum convert_format fmt, struct pftrace_opts *o,
-		    char *release_buf, size_t release_size);
+		    struct convert_info *info);
 
-/* Stream the input into w. Errors are logged ("<path>:<line>: why"). */
-int convert_run(struct pftrace_writer *w, const char *path, enum convert_format fmt,
+/* Stream the input into w. Errors are logged ("<name>:<line>: why"). */
+int convert_run(struct pftrace_writer *w, const struct convert_input *in,
 		struct convert_stats *st);
 
 /*

@@ -143,6 +143,9 @@ struct pftrace_writer {
 	struct u64map task_ix;
 	struct task_info *tasks;
 	size_t ntasks, tasks_alloc;
+	/* slots of freed tasks, reused: memory follows the tasks alive, not all ever seen */
+	uint32_t *free_slots;
+	size_t nfree, free_alloc;
 	/* pending ProcessTree entries */
 	struct pbuf ptree;
 	uint64_t ptree_ts, ptree_first;	/* latest and first time of the batch */
@@ -327,9 +330,14 @@ static void bundle_flush(struct pftrace_writer *w, uint32_t cpu)
 
 	if (cb->nsw || cb->nwk) {
 		compact = cb->interns.len;
-		for (c = 0; c < NR_COLS; c++)
-			if (cb->col[c].len && (c != C_WK_FLAGS || cb->flags_seen))
-				compact += len_field_size(cb->col[c].len);
+		w->st.switch_bytes += cb->interns.len;
+		for (c = 0; c < NR_COLS; c++) {
+			if (!cb->col[c].len || (c == C_WK_FLAGS && !cb->flags_seen))
+				continue;
+			compact += len_field_size(cb->col[c].len);
+			if (c <= C_SW_COMM)
+				w->st.switch_bytes += len_field_size(cb->col[c].len);
+		}
 	}
 	bundle = 1 + pb_varint_size(cpu) + cb->events.len;
 	if (compact)
@@ -641,14 +649,30 @@ static struct task_info *task_get(struct pftrace_writer *w, int32_t tid, bool *c
 	struct task_info *t;
 
 	if (*created) {
-		xgrow((void **)&w->tasks, &w->tasks_alloc, w->ntasks + 1, sizeof(*w->tasks));
-		*ix = w->ntasks++;
+		if (w->nfree) {
+			*ix = w->free_slots[--w->nfree];
+		} else {
+			xgrow((void **)&w->tasks, &w->tasks_alloc, w->ntasks + 1, sizeof(*w->tasks));
+			*ix = w->ntasks++;
+		}
 		t = &w->tasks[*ix];
 		memset(t, 0, sizeof(*t));
 		t->tgid = -1;
 		return t;
 	}
 	return &w->tasks[*ix];
+}
+
+/* A freed task: its tid may be reused, and the next one is announced afresh. */
+static void task_forget(struct pftrace_writer *w, int32_t tid)
+{
+	uint64_t *ix = tid > 0 ? u64map_get(&w->task_ix, (uint64_t)(uint32_t)tid) : NULL;
+
+	if (!ix)
+		return;
+	xgrow((void **)&w->free_slots, &w->free_alloc, w->nfree + 1, sizeof(*w->free_slots));
+	w->free_slots[w->nfree++] = (uint32_t)*ix;
+	u64map_del(&w->task_ix, (uint64_t)(uint32_t)tid);
 }
 
 static bool comm_differs(const char *have, const char *comm)
@@ -931,9 +955,7 @@ static void write_other(struct pftrace_writer *w, uint32_t cpu, const struct sch
 	case SCHED_EV_FREE:
 		p = ev_open(w, cpu, ev, FE_SCHED_PROCESS_FREE, &outer);
 		put_task_cpp(b, &ev->exit.task);
-		/* The tid may be reused: forget it, a new task will be announced afresh. */
-		if (ev->exit.task.tid > 0)
-			u64map_del(&w->task_ix, (uint64_t)(uint32_t)ev->exit.task.tid);
+		task_forget(w, ev->exit.task.tid);
 		break;
 	case SCHED_EV_SOFTIRQ_ENTRY:
 	case SCHED_EV_SOFTIRQ_EXIT:
@@ -1107,7 +1129,7 @@ int pftrace_writer_create(struct pftrace_writer **wp, FILE *fp, const struct pft
 	if (!w->opts.bundle_events)
 		w->opts.bundle_events = PFTRACE_DEFAULT_BUNDLE_EVENTS;
 	w->seq = opts->sequence_id ? opts->sequence_id : PFTRACE_DEFAULT_SEQ_ID;
-	w->next_uuid = 0x5c7d50000000ULL;
+	w->next_uuid = 256;	/* small: two varint bytes per counter event */
 	u64map_init(&w->task_ix);
 	u64map_init(&w->dsq_uuid);
 	pbuf_reserve(&w->out, OUT_FLUSH_BYTES + 4096);
@@ -1157,6 +1179,7 @@ void pftrace_writer_destroy(struct pftrace_writer *w)
 	}
 	free(w->cpus);
 	free(w->tasks);
+	free(w->free_slots);
 	u64map_release(&w->task_ix);
 	u64map_release(&w->dsq_uuid);
 	pbuf_release(&w->out);

@@ -90,6 +90,12 @@ struct pftrace_stats {
 	uint64_t skipped;		/* kinds the options leave out */
 	uint64_t dropped;		/* pftrace_note_dropped total */
 	uint64_t bundles, packets, bytes;
+	/*
+	 * Bytes of compact_sched's switch columns (tags and lengths included) plus
+	 * the comm intern tables they share with wakings: switch_bytes /
+	 * by_kind[SCHED_EV_SWITCH] is what a context switch costs in the file.
+	 */
+	uint64_t switch_bytes;
 	uint64_t threads, processes;	/* ProcessTree entries written */
 	uint64_t dsq_tracks;
 	uint64_t first_ts, last_ts;	/* over all events (0 if none) */

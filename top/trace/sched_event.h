@@ -153,8 +153,10 @@ struct sched_event {
 /* Set a comm from a C string: at most 15 bytes kept, NUL-padded. NULL → "". */
 static inline void sched_comm_set(char dst[SCHED_COMM_LEN], const char *src)
 {
-	size_t n = src ? strnlen(src, SCHED_COMM_LEN - 1) : 0;
+	size_t n = 0;
 
+	while (src && n < SCHED_COMM_LEN - 1 && src[n])
+		n++;
 	if (n)
 		memcpy(dst, src, n);
 	memset(dst + n, 0, SCHED_COMM_LEN - n);

@@ -160,6 +160,7 @@ static void gen_switch(struct synth *s, uint32_t cpu)
 		dies = true;
 		ev = push(s, SCHED_EV_EXIT, cpu);
 		fill_task(&ev->exit.task, &s->tasks[prev]);
+		s->now += 1 + rnd_below(s, 1000);	/* do_exit() runs a while */
 	}
 	ev = push(s, SCHED_EV_SWITCH, cpu);
 	if (prev >= 0) {
@@ -188,8 +189,8 @@ static void gen_switch(struct synth *s, uint32_t cpu)
 	}
 	s->cur[cpu] = next;
 	if (dies) {
+		s->now += 1 + rnd_below(s, 1000);	/* after an RCU grace period, really */
 		ev = push(s, SCHED_EV_FREE, (uint32_t)rnd_below(s, s->o.nr_cpus));
-		ev->ts = s->now;
 		fill_task(&ev->exit.task, &s->tasks[prev]);
 		s->tasks[prev].tid = 0;	/* the slot is free for a fork */
 	}

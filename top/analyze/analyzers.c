@@ -314,6 +314,27 @@ uint32_t *order_desc(const double *key, size_t n)
 	return ix;
 }
 
+size_t top_groups(const struct trace_model *m, const struct groups *g,
+		  const struct analyze_params *p, const double *key, double floor, uint32_t **out)
+{
+	uint32_t *ix = order_desc(key, g->n);
+	size_t n = 0;
+
+	for (size_t k = 0; k < g->n && n < p->limit; k++) {
+		uint32_t i = ix[k];
+
+		if (key[i] <= floor)
+			break;
+		if (p->pid >= 0 && thread_pid(m, g->rep[i]) != p->pid)
+			continue;
+		if (p->tid >= 0 && g->per_thread && g->id[i] != p->tid)
+			continue;
+		ix[n++] = i;
+	}
+	*out = ix;
+	return n;
+}
+
 static double pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0;
@@ -658,6 +679,7 @@ int an_process_runtime(const struct trace_model *m, const struct analyze_params 
 	struct proc_row *pr;
 	double *key;
 	uint32_t *ix;
+	size_t nsel;
 	uint64_t dur = trace_duration(m), total = 0, shown = 0;
 
 	groups_build(&g, m, p->per_thread);
@@ -667,19 +689,15 @@ int an_process_runtime(const struct trace_model *m, const struct analyze_params 
 		key[i] = (double)pr[i].runtime;
 		total += pr[i].runtime;
 	}
-	ix = order_desc(key, g.n);
+	nsel = top_groups(m, &g, p, key, -1, &ix);
 	rep_str(r, "aggregation", p->per_thread ? "per_thread" : "per_process");
 	rep_u64(r, "total", g.n);
 	rep_ns(r, "total_runtime_ns", total);
 	rep_ns(r, "window_ns", dur);
 	rep_table(r, p->per_thread ? "threads" : "processes", cols, ARRAY_SIZE(cols));
-	for (size_t k = 0; k < g.n && shown < p->limit; k++) {
+	for (size_t k = 0; k < nsel; k++) {
 		size_t i = ix[k];
 
-		if (p->pid >= 0 && thread_pid(m, g.rep[i]) != p->pid)
-			continue;
-		if (p->tid >= 0 && m->threads[g.rep[i]].tid != p->tid && p->per_thread)
-			continue;
 		shown++;
 		rep_row(r);
 		rep_cell_i64(r, g.id[i]);
@@ -764,6 +782,7 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 	const struct grouped *gs;
 	double *key;
 	uint32_t *ix;
+	size_t nsel;
 	uint64_t shown = 0;
 	uint64_t **percpu;
 	size_t *ncpu;
@@ -794,17 +813,13 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 
 		key[i] = n ? (double)pct_sorted(gs->values + gs->off[i], n, 0.99) : -1;
 	}
-	ix = order_desc(key, g.n);
+	nsel = top_groups(m, &g, p, key, -0.5, &ix);
 	memcpy(gcols + 2, lat_cols, sizeof(lat_cols));
 	rep_table(r, p->per_thread ? "per_thread" : "per_process", gcols, ARRAY_SIZE(gcols));
-	for (size_t k = 0; k < g.n && shown < p->limit; k++) {
+	for (size_t k = 0; k < nsel; k++) {
 		size_t i = ix[k];
 		struct dist d;
 
-		if (key[i] < 0)
-			break;
-		if (p->pid >= 0 && thread_pid(m, g.rep[i]) != p->pid)
-			continue;
 		dist_of_group(&d, gs, i);
 		rep_row(r);
 		rep_cell_i64(r, g.id[i]);
@@ -868,6 +883,7 @@ int an_migrations(const struct trace_model *m, const struct analyze_params *p, s
 	struct proc_row *pr;
 	double *key;
 	uint32_t *ix;
+	size_t nsel;
 
 	rep_str(r, "source", events ? "sched_migrate_task" : "inferred from switch-in CPU changes");
 	rep_u64(r, "total_migrations", total);
@@ -892,7 +908,7 @@ int an_migrations(const struct trace_model *m, const struct analyze_params *p, s
 		key[i] = (double)pr[i].migrations;
 		moved += pr[i].migrations > 0;
 	}
-	ix = order_desc(key, g.n);
+	nsel = top_groups(m, &g, p, key, 0, &ix);
 	rep_u64(r, p->per_thread ? "threads_migrated" : "processes_migrated", moved);
 	rep_table(r, p->per_thread ? "per_thread" : "per_process",
 		  (const struct rcol[]){{p->per_thread ? "tid" : "pid", p->per_thread ? "tid" : "pid", RT_I64},
@@ -901,13 +917,9 @@ int an_migrations(const struct trace_model *m, const struct analyze_params *p, s
 					{"slices", "slices", RT_U64},
 					{"migrations_per_slice_pct", "per slice", RT_PCT}},
 		  5);
-	for (size_t k = 0; k < g.n && shown < p->limit; k++) {
+	for (size_t k = 0; k < nsel; k++) {
 		size_t i = ix[k];
 
-		if (!pr[i].migrations)
-			break;
-		if (p->pid >= 0 && thread_pid(m, g.rep[i]) != p->pid)
-			continue;
 		shown++;
 		rep_row(r);
 		rep_cell_i64(r, g.id[i]);
@@ -967,6 +979,7 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 	struct proc_row *pr;
 	double *k2;
 	uint32_t *ix;
+	size_t nsel;
 	struct keyvec pm = {0};
 
 	/* who preempted whom: the switches themselves (victim = prev, preemptor = next) */
@@ -1020,7 +1033,7 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 	k2 = xmalloc((g.n ? g.n : 1) * sizeof(*k2));
 	for (size_t i = 0; i < g.n; i++)
 		k2[i] = (double)pr[i].preempted;
-	ix = order_desc(k2, g.n);
+	nsel = top_groups(m, &g, p, k2, 0, &ix);
 	rep_table(r, p->per_thread ? "most_preempted_threads" : "most_preempted_processes",
 		  (const struct rcol[]){{p->per_thread ? "tid" : "pid", p->per_thread ? "tid" : "pid", RT_I64},
 					{"comm", "comm", RT_STR},
@@ -1028,13 +1041,9 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 					{"switch_outs", "switch-outs", RT_U64},
 					{"preempted_pct", "share", RT_PCT}},
 		  5);
-	for (size_t k = 0; k < g.n && shown < p->limit; k++) {
+	for (size_t k = 0; k < nsel; k++) {
 		size_t i = ix[k];
 
-		if (!pr[i].preempted)
-			break;
-		if (p->pid >= 0 && thread_pid(m, g.rep[i]) != p->pid)
-			continue;
 		shown++;
 		rep_row(r);
 		rep_cell_i64(r, g.id[i]);
@@ -1096,6 +1105,7 @@ int an_task_states(const struct trace_model *m, const struct analyze_params *p, 
 	struct proc_row *pr;
 	double *key;
 	uint32_t *ix;
+	size_t nsel;
 	uint64_t shown = 0, tot[TS_NR] = {0};
 
 	groups_build(&g, m, p->per_thread);
@@ -1106,7 +1116,7 @@ int an_task_states(const struct trace_model *m, const struct analyze_params *p, 
 		for (int s = 0; s < TS_NR; s++)
 			tot[s] += pr[i].state[s];
 	}
-	ix = order_desc(key, g.n);
+	nsel = top_groups(m, &g, p, key, -1, &ix);
 	rep_str(r, "definition", "trace_processor thread_state rows (Running, R, R+, S, D, I, other); "
 				 "a row still open at the end of the trace counts up to the end");
 	rep_str(r, "sorted_by", "runnable + preempted time (waiting for a CPU)");
@@ -1120,14 +1130,10 @@ int an_task_states(const struct trace_model *m, const struct analyze_params *p, 
 	rep_ns(r, "other_ns", tot[TS_OTHER]);
 	rep_end(r);
 	rep_table(r, p->per_thread ? "threads" : "processes", cols, ARRAY_SIZE(cols));
-	for (size_t k = 0; k < g.n && shown < p->limit; k++) {
+	for (size_t k = 0; k < nsel; k++) {
 		size_t i = ix[k];
 		uint64_t all = 0, *st = pr[i].state;
 
-		if (p->pid >= 0 && thread_pid(m, g.rep[i]) != p->pid)
-			continue;
-		if (p->tid >= 0 && p->per_thread && g.id[i] != p->tid)
-			continue;
 		for (int s = TS_RUNNING; s < TS_NR; s++)
 			all += st[s];
 		shown++;

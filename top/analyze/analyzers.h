@@ -95,6 +95,13 @@ struct grouped {
 void grouped_release(struct grouped *gs);
 /* Indices 0..n-1 ordered by key descending (caller frees). */
 uint32_t *order_desc(const double *key, size_t n);
+/*
+ * The groups to list: by key descending, at most p->limit, only p->pid's (and
+ * p->tid's for threads), stopping at the first key <= floor. *out (freed by the
+ * caller) holds the group indices; returns how many.
+ */
+size_t top_groups(const struct trace_model *m, const struct groups *g,
+		  const struct analyze_params *p, const double *key, double floor, uint32_t **out);
 
 /* Analyzer entry points (one per file section). */
 int an_summary(const struct trace_model *m, const struct analyze_params *p, struct report *r);

@@ -308,7 +308,7 @@ int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p,
 	struct groups g;
 	struct slice_ctx sc = {.p = p};
 	uint64_t shown = 0;
-	size_t *off;
+	size_t *off, nsel;
 	double *key;
 	uint32_t *ix;
 	struct dist d;
@@ -343,7 +343,7 @@ int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p,
 		for (size_t k = off[i]; k < off[i + 1]; k++)
 			key[i] += (double)sc.v[k];
 	}
-	ix = order_desc(key, g.n);
+	nsel = top_groups(m, &g, p, key, 0, &ix);
 	rep_table(r, p->per_thread ? "per_thread" : "per_process",
 		  (const struct rcol[]){{p->per_thread ? "tid" : "pid", p->per_thread ? "tid" : "pid", RT_I64},
 					{"comm", "comm", RT_STR},
@@ -353,14 +353,10 @@ int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p,
 					{"p99_ns", "p99", RT_NS},
 					{"max_ns", "max", RT_NS}},
 		  7);
-	for (size_t k = 0; k < g.n && shown < p->limit; k++) {
+	for (size_t k = 0; k < nsel; k++) {
 		size_t i = ix[k], cnt = off[i + 1] - off[i];
 		struct dist gd;
 
-		if (!cnt)
-			break;
-		if (p->pid >= 0 && thread_pid(m, g.rep[i]) != p->pid)
-			continue;
 		dist_of_sorted(&gd, sc.v + off[i], cnt);
 		shown++;
 		rep_row(r);

@@ -54,8 +54,10 @@ struct cpu_state {
 	uint64_t end_ts;	/* ONCPU: last END on this CPU */
 	uint32_t end_utid;
 	int32_t end_state;
-	uint64_t softirq_ts, irq_ts;
-	bool in_softirq, in_irq;
+	struct span {
+		uint64_t ts;
+		bool open;
+	} softirq, irq;		/* the open softirq / hardirq on this CPU */
 };
 
 struct build {
@@ -523,25 +525,23 @@ static void on_event(struct build *b, struct tev *e)
 		migration(m, e->arg2, e->arg);
 		break;
 	case TEV_SOFTIRQ_ENTRY:
-		cs->softirq_ts = e->ts;
-		cs->in_softirq = true;
-		c->nr_softirq++;
-		break;
-	case TEV_SOFTIRQ_EXIT:
-		if (cs->in_softirq && e->ts >= cs->softirq_ts)
-			c->softirq_ns += e->ts - cs->softirq_ts;
-		cs->in_softirq = false;
-		break;
 	case TEV_IRQ_ENTRY:
-		cs->irq_ts = e->ts;
-		cs->in_irq = true;
-		c->nr_irq++;
+	case TEV_SOFTIRQ_EXIT:
+	case TEV_IRQ_EXIT: {
+		bool soft = e->type == TEV_SOFTIRQ_ENTRY || e->type == TEV_SOFTIRQ_EXIT;
+		struct span *sp = soft ? &cs->softirq : &cs->irq;
+
+		if (e->type == TEV_SOFTIRQ_ENTRY || e->type == TEV_IRQ_ENTRY) {
+			sp->ts = e->ts;
+			sp->open = true;
+			(*(soft ? &c->nr_softirq : &c->nr_irq))++;
+		} else {
+			if (sp->open && e->ts >= sp->ts)
+				*(soft ? &c->softirq_ns : &c->irq_ns) += e->ts - sp->ts;
+			sp->open = false;
+		}
 		break;
-	case TEV_IRQ_EXIT:
-		if (cs->in_irq && e->ts >= cs->irq_ts)
-			c->irq_ns += e->ts - cs->irq_ts;
-		cs->in_irq = false;
-		break;
+	}
 	case TEV_CPU_FREQ:
 		c->last_freq_khz = (uint32_t)e->arg;
 		break;

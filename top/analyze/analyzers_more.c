@@ -659,7 +659,8 @@ int an_bottlenecks(const struct trace_model *m, const struct analyze_params *p, 
 		f->unit = "count";
 	}
 	(void)b;
-	qsort(fs.f, fs.n, sizeof(*fs.f), cmp_finding);
+	if (fs.n > 1)
+		qsort(fs.f, fs.n, sizeof(*fs.f), cmp_finding);
 	rep_u64(r, "total_findings", fs.n);
 	if (!fs.n)
 		rep_text(r, "no bottleneck found by the rules (see the README for the thresholds)");

@@ -114,6 +114,8 @@ void u64_sort(uint64_t *v, size_t n)
 	uint64_t or_all = 0, and_all = UINT64_MAX, diff;
 	int shift = 0;
 
+	if (n < 2)
+		return;
 	if (n < 512) {
 		qsort(v, n, sizeof(*v), cmp_u64);
 		return;
@@ -179,6 +181,8 @@ size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void 
 {
 	char *b = base;
 
+	if (n < 2)
+		return n;
 	if (k >= n) {
 		qsort(base, n, size, cmp);
 		return n;
@@ -228,7 +232,8 @@ void topk_push(struct topk_stream *t, const void *elem)
 
 size_t topk_finish(struct topk_stream *t)
 {
-	qsort(t->h, t->n, t->size, t->cmp);
+	if (t->n > 1)
+		qsort(t->h, t->n, t->size, t->cmp);
 	return t->n;
 }
 

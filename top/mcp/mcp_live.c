@@ -676,7 +676,8 @@ static int stats_tasks(struct mcp_server *s, bool by_process, uint64_t limit, st
 		free(a.p);
 		return rc;
 	}
-	qsort(a.p, a.n, sizeof(*a.p), cmp_switches);
+	if (a.n > 1)
+		qsort(a.p, a.n, sizeof(*a.p), cmp_switches);
 	shown = MIN(a.n, limit);
 	jw_init(&w, text, 0);
 	jw_obj_begin(&w);
@@ -976,7 +977,8 @@ static int t_waker_wakee(struct mcp_server *s, json_t *args, struct strbuf *text
 	l->capture_wake = false;
 	if (rc)
 		return rc;
-	qsort(l->pairs, l->nr_pairs, sizeof(*l->pairs),
+	if (l->nr_pairs > 1)
+		qsort(l->pairs, l->nr_pairs, sizeof(*l->pairs),
 	      !strcmp(mode, "latency") || !strcmp(mode, "critical") ? cmp_pair_lat : cmp_pair_n);
 	jw_init(&w, text, 0);
 	jw_obj_begin(&w);

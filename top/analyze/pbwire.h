@@ -39,6 +39,12 @@ struct pb_bytes {
 
 static inline void pb_init(struct pb *pb, const void *data, size_t len)
 {
+	static const uint8_t empty[1];
+
+	if (!data) {
+		data = empty;
+		len = 0;
+	}
 	pb->p = data;
 	pb->end = (const uint8_t *)data + len;
 	pb->err = false;

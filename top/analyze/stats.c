@@ -104,10 +104,10 @@ static void lsd_sort(uint64_t *v, size_t n, uint64_t diff)
 }
 
 /*
- * Up to 1M values (an 8 MB copy) the faster LSD sort; above it the in-place
+ * Up to 4M values (a 32 MB copy) the faster LSD sort; above it the in-place
  * one, so the largest sorts never double their memory.
  */
-#define LSD_MAX (1u << 20)
+#define LSD_MAX (4u << 20)
 
 void u64_sort(uint64_t *v, size_t n)
 {

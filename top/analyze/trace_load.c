@@ -345,7 +345,7 @@ static uint64_t clock_to_boot(struct loader *ld, uint32_t seq_id, uint32_t clock
 
 static uint32_t intern_bytes(struct loader *ld, struct pb_bytes b)
 {
-	return model_intern(ld->m, (const char *)b.p, b.len);
+	return b.p && b.len ? model_intern(ld->m, (const char *)b.p, b.len) : SID_NONE;
 }
 
 static uint32_t lookup_iid(struct loader *ld, struct u64map *map, uint64_t iid)

@@ -123,7 +123,13 @@ static void json_value(struct report *r, enum rtype t, uint64_t u, int64_t i, do
 	switch (t) {
 	case RT_U64:
 	case RT_NS:
-	case RT_TS: jw_u64(&r->w, u); break;
+	case RT_TS:
+		/* beyond int64 only with absurd timestamps: keep the document readable by every parser */
+		if (u > INT64_MAX)
+			jw_double(&r->w, (double)u);
+		else
+			jw_u64(&r->w, u);
+		break;
 	case RT_HEX: {
 		/* ids with bit 63 (sched_ext builtin DSQs) do not survive JSON numbers in most readers */
 		char b[24];

@@ -733,7 +733,7 @@ static const struct rcol lat_cols[] = {
 static void lat_cells(struct report *r, const struct dist *d)
 {
 	rep_cell_u64(r, d->n);
-	rep_cell_u64(r, (uint64_t)llround(d->mean));
+	rep_cell_u64(r, dist_avg(d));
 	rep_cell_u64(r, d->p50);
 	rep_cell_u64(r, d->p95);
 	rep_cell_u64(r, d->p99);

@@ -265,6 +265,12 @@ double pct_sorted_dbl(const double *v, size_t n, double p)
 	return n ? v[rank(n, p)] : 0;
 }
 
+uint64_t dist_avg(const struct dist *d)
+{
+	/* the sum / n rounded; computed in integers (a double mean may exceed int64) */
+	return d->n ? (d->sum + d->n / 2) / d->n : 0;
+}
+
 void dist_of_sorted(struct dist *d, const uint64_t *v, size_t n)
 {
 	memset(d, 0, sizeof(*d));
@@ -290,7 +296,7 @@ void rep_dist_ns(struct report *r, const char *key, const struct dist *d)
 		const struct {
 			const char *name;
 			uint64_t v;
-		} f[] = {{"min", d->min}, {"avg", (uint64_t)llround(d->mean)}, {"p50", d->p50},
+		} f[] = {{"min", d->min}, {"avg", dist_avg(d)}, {"p50", d->p50},
 			 {"p90", d->p90}, {"p95", d->p95}, {"p99", d->p99}, {"p99.9", d->p999},
 			 {"max", d->max}};
 
@@ -306,7 +312,7 @@ void rep_dist_ns(struct report *r, const char *key, const struct dist *d)
 	rep_obj(r, key);
 	rep_u64(r, "count", d->n);
 	rep_ns(r, "min_ns", d->min);
-	rep_ns(r, "avg_ns", (uint64_t)llround(d->mean));
+	rep_ns(r, "avg_ns", dist_avg(d));
 	rep_ns(r, "p50_ns", d->p50);
 	rep_ns(r, "p90_ns", d->p90);
 	rep_ns(r, "p95_ns", d->p95);

@@ -43,6 +43,8 @@ struct dist {
 	uint64_t p50, p90, p95, p99, p999;
 	double mean;
 };
+/* The mean, rounded to an integer. */
+uint64_t dist_avg(const struct dist *d);
 /* Summary of sorted values. */
 void dist_of_sorted(struct dist *d, const uint64_t *v, size_t n);
 /* Write d as {count, min_ns, avg_ns, p50_ns, p90_ns, p95_ns, p99_ns, p999_ns, max_ns}. */

@@ -1281,6 +1281,18 @@ struct annots {
 	bool has_cpu, has_waker, has_layer, has_dsq, has_delay, has_irq;
 };
 
+/* Saturating conversion (a double outside int64 is undefined behaviour in C). */
+static int64_t dbl_to_i64(double d)
+{
+	if (!(d == d))
+		return 0;
+	if (d >= 9.2233720368547758e18)
+		return INT64_MAX;
+	if (d <= -9.2233720368547758e18)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+
 static bool annot_int(struct pb *a, unsigned w, uint32_t f, int64_t *v, double *d)
 {
 	switch (f) {
@@ -1295,7 +1307,7 @@ static bool annot_int(struct pb *a, unsigned w, uint32_t f, int64_t *v, double *
 		return true;
 	case 5: /* double */
 		*d = pb_double(a);
-		*v = (int64_t)*d;
+		*v = dbl_to_i64(*d);
 		return true;
 	}
 	return false;
@@ -1476,7 +1488,7 @@ static void dec_track_event(struct loader *ld, struct seq *sq, struct pb_bytes b
 				pb_skip(&pb, w);
 			break;
 		case 30: counter = (int64_t)pb_uint(&pb, w), has_counter = true; break;
-		case 44: counter = (int64_t)pb_double(&pb), has_counter = true; break;
+		case 44: counter = dbl_to_i64(pb_double(&pb)), has_counter = true; break;
 		case 36:
 		case 47:
 			if (w == PB_LEN) {

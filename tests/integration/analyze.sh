@@ -35,6 +35,34 @@ n=$(printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys;print(json.load(sy
 sw=$("$DUMP" "$T/s.pftrace" stats | sed -n 's/^type.sched_switch.compact,//p')
 expect_eq "$n" "$sw" "query count of sched_switch = the switches loaded"
 
+# ---- --topology: a sysfs copy with 2 LLCs on 2 NUMA nodes -------------------------------
+for c in 0 1 2 3; do
+	d=$T/sys/cpu/cpu$c
+	mkdir -p "$d/topology" "$d/cache/index0" "$d/cache/index3"
+	echo $c >"$d/topology/core_id"
+	echo 1 >"$d/cache/index0/level"; echo Data >"$d/cache/index0/type"; echo $c >"$d/cache/index0/shared_cpu_list"
+	echo 3 >"$d/cache/index3/level"; echo Unified >"$d/cache/index3/type"
+	if [ $c -lt 2 ]; then echo 0-1; else echo 2-3; fi >"$d/cache/index3/shared_cpu_list"
+done
+mkdir -p "$T/sys/node/node0" "$T/sys/node/node1"
+echo 0-1 >"$T/sys/node/node0/cpulist"
+echo 2-3 >"$T/sys/node/node1/cpulist"
+run_rc 0 "$SCXTOP" analyze "$T/s.pftrace" -a migrations -a cpu_utilization --topology "$T/sys" --json -o "$T/topo.json"
+validate "$SCHEMA" "$T/topo.json"
+/usr/bin/python3 - "$T/topo.json" <<'PY' || fail "topology: $(cat "$T/topo.json" | head -c 600)"
+import json, sys
+a = json.load(open(sys.argv[1]))["analyzers"]
+m, c = a["migrations"], a["cpu_utilization"]
+assert m["topology_known"] and m["total_migrations"] > 0
+assert m["same_llc"] + m["cross_llc"] + m["cross_numa"] + m["unknown_cpu"] == m["total_migrations"], m
+assert m["cross_numa"] > 0 and m["same_llc"] > 0, m   # CPUs 0-1 and 2-3 exchange tasks
+assert [l["llc"] for l in c["per_llc"]] == [0, 1] and [n["node"] for n in c["per_node"]] == [0, 1]
+assert sum(l["busy_ns"] for l in c["per_llc"]) == sum(x["busy_ns"] for x in c["per_cpu"])
+PY
+ok "--topology DIR: migrations classified by LLC and node, per-LLC/per-node utilization"
+run_rc 1 "$SCXTOP" analyze "$T/s.pftrace" --topology "$T/nonexistent"
+expect_match "$ERR" "reading topology .*nonexistent" "--topology on a missing directory: one-line error"
+
 # ---- the real capture, compared with trace_processor -------------------------------------
 TRACES=
 for d in "${SCX_SHARED:-}" "$SCX_SRC/../shared" "$SCX_SRC/../../shared" /work/shared; do

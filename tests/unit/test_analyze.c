@@ -733,6 +733,132 @@ static void wprof__negative_idle_tids__treated_as_idle(void **state)
 	wprof_checks(true);
 }
 
+/* A FtraceEvent in a bundle of its own: sched_switch (4) or sched_waking (20). */
+static void u_ftrace(struct enc *e, uint32_t cpu, uint64_t ts, uint32_t pid, unsigned kind,
+		     int a, int b, const char *comm)
+{
+	e_open(e, 1);
+	e_open(e, 1);
+	e_u(e, 1, cpu);
+	e_open(e, 2);
+	e_u(e, 1, ts);
+	e_u(e, 2, pid);
+	e_open(e, kind);
+	if (kind == 4) { /* prev_pid a (state S), next_pid b */
+		e_u(e, 2, (uint64_t)a);
+		e_u(e, 4, 1);
+		e_s(e, 5, comm);
+		e_u(e, 6, (uint64_t)b);
+		e_u(e, 7, 120);
+	} else { /* wakee a, target_cpu b */
+		e_s(e, 1, comm);
+		e_u(e, 2, (uint64_t)a);
+		e_u(e, 5, (uint64_t)b);
+	}
+	e_close(e);
+	e_close(e);
+	e_close(e);
+	e_close(e);
+}
+
+static void u_counter_track(struct enc *e, uint64_t uuid, const char *name)
+{
+	e_open(e, 1);
+	e_open(e, 60);
+	e_u(e, 1, uuid);
+	e_s(e, 2, name);
+	e_open(e, 8);
+	e_u(e, 3, 2);
+	e_close(e);
+	e_close(e);
+	e_close(e);
+}
+
+static void u_counter(struct enc *e, uint64_t ts, uint64_t uuid, int64_t v, uint32_t clock)
+{
+	e_open(e, 1);
+	e_u(e, 8, ts);
+	if (clock)
+		e_u(e, 58, clock);
+	e_u(e, 10, 9);
+	e_open(e, 11);
+	e_u(e, 9, 4);
+	e_u(e, 11, uuid);
+	e_u(e, 30, (uint64_t)v);
+	e_close(e);
+	e_close(e);
+}
+
+/*
+ * An upstream-scxtop-style trace: verbose events whose waking FtraceEvent.pid
+ * is the wakee (its writer's bug), the scxtop_topo: descriptor, and DSQ counter
+ * tracks named "DSQ <id> latency ns" that carry microseconds; one counter on
+ * CLOCK_MONOTONIC converted through the ClockSnapshot.
+ */
+static void upstream__scxtop_trace__conventions_handled(void **state)
+{
+	struct analyze_params p;
+	struct trace_model m;
+	struct enc e = {0};
+	json_t *root, *a;
+
+	(void)state;
+	/* ClockSnapshot: BOOTTIME 1,000,000 = MONOTONIC 400,000 */
+	e_open(&e, 1);
+	e_open(&e, 6);
+	e_open(&e, 1);
+	e_u(&e, 1, 6);
+	e_u(&e, 2, 1000000);
+	e_close(&e);
+	e_open(&e, 1);
+	e_u(&e, 1, 3);
+	e_u(&e, 2, 400000);
+	e_close(&e);
+	e_close(&e);
+	e_close(&e);
+	e_open(&e, 1);
+	e_open(&e, 60);
+	e_u(&e, 1, 99);
+	e_s(&e, 10, "scxtop_topo:{\"cpu_to_llc\":{\"0\":0,\"1\":1},\"cpu_to_numa\":{\"0\":0,\"1\":0},"
+		      "\"cpu_to_core\":{\"0\":0,\"1\":1},\"nr_cpus\":2}");
+	e_close(&e);
+	e_close(&e);
+	/* CPU0: 10 runs from 1,001,000; 10 wakes 20 at 1,002,000 (pid field = wakee!);
+	 * CPU1: 20 runs at 1,005,000 */
+	u_ftrace(&e, 0, 1001000, 0, 4, 0, 10, "waker");
+	u_ftrace(&e, 1, 1001000, 0, 4, 0, 0, "swapper/1");
+	u_ftrace(&e, 0, 1002000, 20, 20, 20, 1, "wakee");
+	u_ftrace(&e, 1, 1005000, 0, 4, 0, 20, "wakee");
+	u_ftrace(&e, 1, 1009000, 20, 4, 20, 0, "swapper/1");
+	u_counter_track(&e, 500, "DSQ 7 latency ns");
+	u_counter_track(&e, 501, "DSQ 7 nr_queued");
+	u_counter(&e, 1003000, 500, 25, 0);	/* 25 µs */
+	u_counter(&e, 1003000, 501, 4, 0);
+	u_counter(&e, 603500, 500, 35, 3);	/* MONOTONIC 603,500 = BOOTTIME 1,203,500 */
+	load(&m, e.b, e.n);
+	assert_true(m.topo.known);
+	assert_int_equal(m.topo.nr_llcs, 2);
+	assert_int_equal(m.nr_dsq, 3);
+	assert_int_equal(m.dsq[2].ts, 1203500);
+	analyze_params_init(&p);
+	a = run_json(&m, "correlation", &p, &root);
+	/* the waker is the task running on CPU0, not the wakee the pid field names */
+	assert_int_equal(jint(a, "slowest.0.wakee_tid"), 20);
+	assert_int_equal(jint(a, "slowest.0.waker_tid"), 10);
+	assert_int_equal(jint(a, "slowest.0.latency_ns"), 3000);
+	json_decref(root);
+	a = run_json(&m, "dsq", &p, &root);
+	assert_int_equal(jint(a, "per_dsq.0.latency_samples"), 2);
+	assert_int_equal(jint(a, "per_dsq.0.latency_max_ns"), 35000);
+	assert_int_equal(jint(a, "per_dsq.0.depth_max"), 4);
+	json_decref(root);
+	a = run_json(&m, "cpu_utilization", &p, &root);
+	assert_non_null(json_object_get(a, "per_llc"));
+	json_decref(root);
+	model_release(&m);
+	free(e.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +873,7 @@ int main(void)
 		cmocka_unit_test(load__gzip__same_as_plain),
 		cmocka_unit_test(wprof__track_event_mode__slices_flows_annotations),
 		cmocka_unit_test(wprof__negative_idle_tids__treated_as_idle),
+		cmocka_unit_test(upstream__scxtop_trace__conventions_handled),
 	};
 
 	test_setup_stdio();

@@ -213,7 +213,7 @@ int topology_from_sysfs(struct topology *t, const char *dir)
 			int level;
 
 			if (read_at(buf, sizeof(buf), "%s/%s/cache/index%d/level", cpudir, de->d_name, idx))
-				break;
+				continue; /* copies may leave out some levels */
 			level = atoi(buf);
 			if (!read_at(type, sizeof(type), "%s/%s/cache/index%d/type", cpudir, de->d_name, idx) &&
 			    !strcmp(type, "Instruction"))

@@ -872,18 +872,54 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 	return 0;
 }
 
+/*
+ * A table of the groups with the largest counts: id, comm, count, a base and
+ * count/base in percent. cols: the keys and headers of the last three columns.
+ */
+static void ratio_table(struct report *r, const struct trace_model *m, const struct groups *g,
+			const struct analyze_params *p, const char *key, const char *const cols[3][2],
+			const uint64_t *num, const uint64_t *den)
+{
+	const struct rcol rc[] = {
+		{g->per_thread ? "tid" : "pid", g->per_thread ? "tid" : "pid", RT_I64},
+		{"comm", "comm", RT_STR},
+		{cols[0][0], cols[0][1], RT_U64},
+		{cols[1][0], cols[1][1], RT_U64},
+		{cols[2][0], cols[2][1], RT_PCT},
+	};
+	double *k = xmalloc((g->n ? g->n : 1) * sizeof(*k));
+	uint32_t *ix;
+	size_t n;
+
+	for (size_t i = 0; i < g->n; i++)
+		k[i] = (double)num[i];
+	n = top_groups(m, g, p, k, 0, &ix);
+	rep_table(r, key, rc, ARRAY_SIZE(rc));
+	for (size_t j = 0; j < n; j++) {
+		size_t i = ix[j];
+
+		rep_row(r);
+		rep_cell_i64(r, g->id[i]);
+		rep_cell_str(r, group_name(m, g, i, g->per_thread));
+		rep_cell_u64(r, num[i]);
+		rep_cell_u64(r, den[i]);
+		rep_cell_dbl(r, pct(num[i], den[i]));
+	}
+	rep_table_end(r);
+	free(ix);
+	free(k);
+}
+
 /* -------------------------------------------------------------- migrations -- */
 
 int an_migrations(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
 	bool events = m->type_counts[TEV_MIGRATE] > 0;
 	uint64_t total = events ? m->type_counts[TEV_MIGRATE] : m->nr_migrate_inferred;
-	uint64_t dur = trace_duration(m), shown = 0, moved = 0;
+	uint64_t dur = trace_duration(m), moved = 0;
 	struct groups g;
 	struct proc_row *pr;
-	double *key;
-	uint32_t *ix;
-	size_t nsel;
+	uint64_t *num, *den;
 
 	rep_str(r, "source", events ? "sched_migrate_task" : "inferred from switch-in CPU changes");
 	rep_u64(r, "total_migrations", total);
@@ -903,34 +939,20 @@ int an_migrations(const struct trace_model *m, const struct analyze_params *p, s
 	}
 	groups_build(&g, m, p->per_thread);
 	pr = proc_rows(m, &g);
-	key = xmalloc((g.n ? g.n : 1) * sizeof(*key));
+	num = xmalloc((g.n ? g.n : 1) * sizeof(*num));
+	den = xmalloc((g.n ? g.n : 1) * sizeof(*den));
 	for (size_t i = 0; i < g.n; i++) {
-		key[i] = (double)pr[i].migrations;
+		num[i] = pr[i].migrations;
+		den[i] = pr[i].slices;
 		moved += pr[i].migrations > 0;
 	}
-	nsel = top_groups(m, &g, p, key, 0, &ix);
 	rep_u64(r, p->per_thread ? "threads_migrated" : "processes_migrated", moved);
-	rep_table(r, p->per_thread ? "per_thread" : "per_process",
-		  (const struct rcol[]){{p->per_thread ? "tid" : "pid", p->per_thread ? "tid" : "pid", RT_I64},
-					{"comm", "comm", RT_STR},
-					{"migrations", "migrations", RT_U64},
-					{"slices", "slices", RT_U64},
-					{"migrations_per_slice_pct", "per slice", RT_PCT}},
-		  5);
-	for (size_t k = 0; k < nsel; k++) {
-		size_t i = ix[k];
-
-		shown++;
-		rep_row(r);
-		rep_cell_i64(r, g.id[i]);
-		rep_cell_str(r, group_name(m, &g, i, p->per_thread));
-		rep_cell_u64(r, pr[i].migrations);
-		rep_cell_u64(r, pr[i].slices);
-		rep_cell_dbl(r, pct(pr[i].migrations, pr[i].slices));
-	}
-	rep_table_end(r);
-	free(ix);
-	free(key);
+	ratio_table(r, m, &g, p, p->per_thread ? "per_thread" : "per_process",
+		    (const char *const[3][2]){{"migrations", "migrations"}, {"slices", "slices"},
+					      {"migrations_per_slice_pct", "per slice"}},
+		    num, den);
+	free(num);
+	free(den);
 	free(pr);
 	groups_release(&g);
 	return 0;
@@ -977,9 +999,7 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 	struct dist lat;
 	struct groups g;
 	struct proc_row *pr;
-	double *k2;
-	uint32_t *ix;
-	size_t nsel;
+	uint64_t *num, *den;
 	struct keyvec pm = {0};
 
 	/* who preempted whom: the switches themselves (victim = prev, preemptor = next) */
@@ -1030,29 +1050,18 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 	rep_dist_ns(r, "requeue_latency", &lat);
 	groups_build(&g, m, p->per_thread);
 	pr = proc_rows(m, &g);
-	k2 = xmalloc((g.n ? g.n : 1) * sizeof(*k2));
-	for (size_t i = 0; i < g.n; i++)
-		k2[i] = (double)pr[i].preempted;
-	nsel = top_groups(m, &g, p, k2, 0, &ix);
-	rep_table(r, p->per_thread ? "most_preempted_threads" : "most_preempted_processes",
-		  (const struct rcol[]){{p->per_thread ? "tid" : "pid", p->per_thread ? "tid" : "pid", RT_I64},
-					{"comm", "comm", RT_STR},
-					{"preempted", "preempted", RT_U64},
-					{"switch_outs", "switch-outs", RT_U64},
-					{"preempted_pct", "share", RT_PCT}},
-		  5);
-	for (size_t k = 0; k < nsel; k++) {
-		size_t i = ix[k];
-
-		shown++;
-		rep_row(r);
-		rep_cell_i64(r, g.id[i]);
-		rep_cell_str(r, group_name(m, &g, i, p->per_thread));
-		rep_cell_u64(r, pr[i].preempted);
-		rep_cell_u64(r, pr[i].vol + pr[i].invol);
-		rep_cell_dbl(r, pct(pr[i].preempted, pr[i].vol + pr[i].invol));
+	num = xmalloc((g.n ? g.n : 1) * sizeof(*num));
+	den = xmalloc((g.n ? g.n : 1) * sizeof(*den));
+	for (size_t i = 0; i < g.n; i++) {
+		num[i] = pr[i].preempted;
+		den[i] = pr[i].vol + pr[i].invol;
 	}
-	rep_table_end(r);
+	ratio_table(r, m, &g, p, p->per_thread ? "most_preempted_threads" : "most_preempted_processes",
+		    (const char *const[3][2]){{"preempted", "preempted"}, {"switch_outs", "switch-outs"},
+					      {"preempted_pct", "share"}},
+		    num, den);
+	free(num);
+	free(den);
 	rep_table(r, "top_pairs",
 		  (const struct rcol[]){{"victim_tid", "victim", RT_I64},
 					{"victim_comm", "comm", RT_STR},
@@ -1074,8 +1083,6 @@ int an_preemptions(const struct trace_model *m, const struct analyze_params *p, 
 		rep_cell_u64(r, pairs[i].n);
 	}
 	rep_table_end(r);
-	free(ix);
-	free(k2);
 	free(pr);
 	groups_release(&g);
 	topk_release(&best);

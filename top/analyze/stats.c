@@ -103,6 +103,26 @@ static void lsd_sort(uint64_t *v, size_t n, uint64_t diff)
 	free(tmp);
 }
 
+void u64_sort_inplace(uint64_t *v, size_t n)
+{
+	uint64_t or_all = 0, and_all = UINT64_MAX, diff;
+
+	if (n < 2)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		or_all |= v[i];
+		and_all &= v[i];
+	}
+	diff = or_all ^ and_all;
+	if (!diff)
+		return;
+	for (int b = 63; b >= 0; b--)
+		if (diff >> b & 1) {
+			flag_sort(v, n, b / 8 * 8);
+			return;
+		}
+}
+
 /*
  * Up to 4M values (a 32 MB copy) the faster LSD sort; above it the in-place
  * one, so the largest sorts never double their memory.

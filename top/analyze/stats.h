@@ -16,8 +16,10 @@
 
 #include "top/analyze/report.h"
 
-/* Sort ascending (LSD radix, 16-bit digits; digits that never vary are skipped). */
+/* Sort ascending: LSD radix with a copy up to 4M values, in place (MSD radix) above. */
 void u64_sort(uint64_t *v, size_t n);
+/* Sort ascending in place, whatever the size (no temporary copy). */
+void u64_sort_inplace(uint64_t *v, size_t n);
 /* Move the k smallest (by cmp) of n elements to the front, sorted; returns min(k, n). */
 size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void *, const void *));
 /*

@@ -18,10 +18,13 @@ WORKLOAD=$SCX_BUILD/tests/helpers/sched_workload
 ncpu=$(nproc)
 busy_cpu=$((ncpu - 1))
 
+# At exit, stop only this shell's own jobs still running (pids wrap quickly
+# here: pid_max is 32768, so a remembered pid may be someone else's by then).
+at_exit 'j=$(jobs -p); [ -z "$j" ] || { kill $j 2>/dev/null; wait; }'
+
 start_workload() {
 	"$WORKLOAD" "$1" "$busy_cpu" >"$T/workload.out" &
 	wl=$!
-	at_exit "kill $wl 2>/dev/null; wait $wl 2>/dev/null"
 	for _ in $(seq 50); do grep -q '^ready' "$T/workload.out" && return; sleep 0.05; done
 	fail "workload did not start"
 }
@@ -59,7 +62,7 @@ if tp_setup; then
 	tp_query "$T/live.pftrace" "select count(*) from sched"
 	expect_eq "$(printf '%s\n' "$TPOUT" | sed -n 2p)" "$((switches - cpus))" \
 		"trace_processor: one sched row per switch minus the first per CPU"
-	tp_query "$T/live.pftrace" "select group_concat(name) from (select distinct name from thread where name like 'scx-%' order by name)"
+	tp_query "$T/live.pftrace" "select group_concat(name) from (select distinct name from thread where name in ('scx-busy', 'scx-ping', 'scx-pong') order by name)"
 	expect_match "$TPOUT" '"scx-busy,scx-ping,scx-pong"' "trace_processor: thread names include the workload's comms"
 	# Every CPU is accounted for the whole trace (the first switch per CPU is
 	# the priming one, right at the start), and the pinned loop runs only on

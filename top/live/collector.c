@@ -143,6 +143,15 @@ static const struct prog_desc *prog_desc_of(const char *name)
 	return NULL;
 }
 
+/* The event type a tracepoint's program streams (SCXTOP_EV_NONE if none). */
+static unsigned tp_event_type(const char *tp)
+{
+	for (unsigned i = 1; i < SCXTOP_EV_MAX; i++)
+		if (!strcmp(event_names[i], tp))
+			return i;
+	return SCXTOP_EV_NONE;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct collector *c = ctx;
@@ -296,6 +305,13 @@ int collector_open(struct collector **out, const struct collector_opts *opts, ch
 		if (d && d->aggregate_only && !c->opts.aggregate) {
 			bpf_program__set_autoload(prog, false);
 			st->state = COLLECTOR_PROG_UNAVAILABLE;
+		}
+		/* Streaming only, with a type mask: a program would run for nothing. */
+		if (d && d->tp && !c->opts.aggregate && c->opts.stream_types &&
+		    !(c->opts.stream_types & (1u << tp_event_type(d->tp)))) {
+			bpf_program__set_autoload(prog, false);
+			st->state = COLLECTOR_PROG_UNAVAILABLE;
+			st->required = false;
 		}
 		if (d && d->tp) {
 			if (!present[t]) {

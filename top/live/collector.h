@@ -36,7 +36,12 @@ typedef void (*collector_task_fn)(void *ctx, const struct scxtop_task_rec *rec);
 struct collector_opts {
 	bool aggregate;		/* in-kernel statistics (TUI, MCP) */
 	bool stream;		/* per-event records from the start (trace) */
-	uint32_t stream_types;	/* bit (1 << SCXTOP_EV_x) per type; 0 = all */
+	/*
+	 * bit (1 << SCXTOP_EV_x) per type; 0 = all. Without aggregate, the programs
+	 * of types outside the mask are not loaded at all (they would run on every
+	 * such event for nothing), so collector_set_stream cannot add them later.
+	 */
+	uint32_t stream_types;
 	size_t ringbuf_bytes;	/* per ring buffer; power of two (default 8 MiB) */
 	unsigned nr_ringbufs;	/* power of two; 0 = one per 8 CPUs, at most 64 */
 	collector_event_fn on_event;

@@ -129,6 +129,9 @@ struct task_info {
 };
 
 #define KTHREADD_PID 2
+#define TASK_PT_SHIFT 10
+#define TASK_PT_LIMIT (1u << 22)	/* PID_MAX_LIMIT */
+#define TASK_PT_PAGES (TASK_PT_LIMIT >> TASK_PT_SHIFT)
 
 struct pftrace_writer {
 	FILE *fp;
@@ -140,7 +143,15 @@ struct pftrace_writer {
 	struct cpu_buf *cpus;
 	size_t ncpus;
 	/* tasks: tid → index in tasks[] */
+	/*
+	 * tid → index + 1 in tasks[] (0: unknown): a two-level table for the tids
+	 * Linux hands out (< TASK_PT_LIMIT), a hash map beyond; one or two loads
+	 * per lookup, which every event does once or twice.
+	 */
+	uint32_t **task_pt;
 	struct u64map task_ix;
+	uint32_t big_slot;	/* task_slot() of a tid beyond the table */
+	uint64_t *big_val;
 	struct task_info *tasks;
 	size_t ntasks, tasks_alloc;
 	/* slots of freed tasks, reused: memory follows the tasks alive, not all ever seen */
@@ -643,40 +654,93 @@ static void ptree_process(struct pftrace_writer *w, uint64_t ts, int32_t pid, in
 	w->st.processes++;
 }
 
+/* The task of tid (> 0), or NULL when it is not known. */
+static struct task_info *task_find(const struct pftrace_writer *w, int32_t tid)
+{
+	uint32_t u = (uint32_t)tid, ix = 0;
+
+	if (u < TASK_PT_LIMIT) {
+		const uint32_t *page = w->task_pt[u >> TASK_PT_SHIFT];
+
+		ix = page ? page[u & ((1u << TASK_PT_SHIFT) - 1)] : 0;
+	} else {
+		const uint64_t *v = u64map_get(&w->task_ix, u);
+
+		ix = v ? (uint32_t)*v : 0;
+	}
+	return ix ? &w->tasks[ix - 1] : NULL;
+}
+
+/* Where tid's index + 1 lives, created if need be. */
+static uint32_t *task_slot(struct pftrace_writer *w, int32_t tid)
+{
+	uint32_t u = (uint32_t)tid;
+	uint64_t *v;
+	bool created;
+
+	if (u < TASK_PT_LIMIT) {
+		uint32_t **page = &w->task_pt[u >> TASK_PT_SHIFT];
+
+		if (!*page)
+			*page = xcalloc(1u << TASK_PT_SHIFT, sizeof(**page));
+		return &(*page)[u & ((1u << TASK_PT_SHIFT) - 1)];
+	}
+	/* Beyond what Linux allocates: kept in the hash map, copied back on return. */
+	v = u64map_upsert(&w->task_ix, u, &created);
+	w->big_slot = (uint32_t)*v;
+	w->big_val = v;
+	return &w->big_slot;
+}
+
+static void task_slot_done(struct pftrace_writer *w, const uint32_t *slot)
+{
+	if (slot == &w->big_slot)
+		*w->big_val = w->big_slot;
+}
+
 static struct task_info *task_get(struct pftrace_writer *w, int32_t tid, bool *created)
 {
-	uint64_t *ix = u64map_upsert(&w->task_ix, (uint64_t)(uint32_t)tid, created);
-	struct task_info *t;
+	struct task_info *t = task_find(w, tid);
+	uint32_t *slot, ix;
 
-	if (*created) {
-		if (w->nfree) {
-			*ix = w->free_slots[--w->nfree];
-		} else {
-			xgrow((void **)&w->tasks, &w->tasks_alloc, w->ntasks + 1, sizeof(*w->tasks));
-			*ix = w->ntasks++;
-		}
-		t = &w->tasks[*ix];
-		memset(t, 0, sizeof(*t));
-		t->tgid = -1;
+	*created = !t;
+	if (t)
 		return t;
+	if (w->nfree) {
+		ix = w->free_slots[--w->nfree];
+	} else {
+		xgrow((void **)&w->tasks, &w->tasks_alloc, w->ntasks + 1, sizeof(*w->tasks));
+		ix = (uint32_t)w->ntasks++;
 	}
-	return &w->tasks[*ix];
+	slot = task_slot(w, tid);
+	*slot = ix + 1;
+	task_slot_done(w, slot);
+	t = &w->tasks[ix];
+	memset(t, 0, sizeof(*t));
+	t->tgid = -1;
+	return t;
 }
 
 /* A freed task: its tid may be reused, and the next one is announced afresh. */
 static void task_forget(struct pftrace_writer *w, int32_t tid)
 {
-	uint64_t *ix = tid > 0 ? u64map_get(&w->task_ix, (uint64_t)(uint32_t)tid) : NULL;
+	struct task_info *t = tid > 0 ? task_find(w, tid) : NULL;
+	uint32_t *slot;
 
-	if (!ix)
+	if (!t)
 		return;
 	xgrow((void **)&w->free_slots, &w->free_alloc, w->nfree + 1, sizeof(*w->free_slots));
-	w->free_slots[w->nfree++] = (uint32_t)*ix;
-	u64map_del(&w->task_ix, (uint64_t)(uint32_t)tid);
+	w->free_slots[w->nfree++] = (uint32_t)(t - w->tasks);
+	slot = task_slot(w, tid);
+	*slot = 0;
+	task_slot_done(w, slot);
 }
 
 static bool comm_differs(const char *have, const char *comm)
 {
+	/* Both usually NUL-padded and equal: one 16-byte compare decides. */
+	if (!memcmp(have, comm, SCHED_COMM_LEN))
+		return false;
 	return strncmp(have, comm, SCHED_COMM_LEN) != 0;
 }
 
@@ -911,15 +975,14 @@ static void write_exec(struct pftrace_writer *w, uint32_t cpu, const struct sche
 {
 	const struct sched_task *t = &ev->exec.task;
 	struct pbuf *b = &w->cpus[cpu].events;
-	uint64_t *ix = t->tid > 0 ? u64map_get(&w->task_ix, (uint64_t)(uint32_t)t->tid) : NULL;
+	struct task_info *ti = t->tid > 0 ? task_find(w, t->tid) : NULL;
 	size_t outer, p;
 
 	/* The kernel fires task_rename from exec when the name changes; so do we. */
-	if (ix && w->tasks[*ix].comm[0] && t->comm[0] && comm_differs(w->tasks[*ix].comm, t->comm)) {
-		w->tasks[*ix].flags &= (uint8_t)~TASK_HAS_CMDLINE;
-		write_rename(w, cpu, ev, t->tid, w->tasks[*ix].comm, t->comm);
-	} else if (ix) {
-		w->tasks[*ix].flags &= (uint8_t)~TASK_HAS_CMDLINE;
+	if (ti) {
+		ti->flags &= (uint8_t)~TASK_HAS_CMDLINE;
+		if (ti->comm[0] && t->comm[0] && comm_differs(ti->comm, t->comm))
+			write_rename(w, cpu, ev, t->tid, ti->comm, t->comm);
 	}
 	p = ev_open(w, cpu, ev, FE_SCHED_PROCESS_EXEC, &outer);
 	if (ev->exec.filename)
@@ -1130,6 +1193,7 @@ int pftrace_writer_create(struct pftrace_writer **wp, FILE *fp, const struct pft
 		w->opts.bundle_events = PFTRACE_DEFAULT_BUNDLE_EVENTS;
 	w->seq = opts->sequence_id ? opts->sequence_id : PFTRACE_DEFAULT_SEQ_ID;
 	w->next_uuid = 256;	/* small: two varint bytes per counter event */
+	w->task_pt = xcalloc(TASK_PT_PAGES, sizeof(*w->task_pt));
 	u64map_init(&w->task_ix);
 	u64map_init(&w->dsq_uuid);
 	pbuf_reserve(&w->out, OUT_FLUSH_BYTES + 4096);
@@ -1180,6 +1244,9 @@ void pftrace_writer_destroy(struct pftrace_writer *w)
 	free(w->cpus);
 	free(w->tasks);
 	free(w->free_slots);
+	for (i = 0; w->task_pt && i < TASK_PT_PAGES; i++)
+		free(w->task_pt[i]);
+	free(w->task_pt);
 	u64map_release(&w->task_ix);
 	u64map_release(&w->dsq_uuid);
 	pbuf_release(&w->out);

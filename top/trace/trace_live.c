@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bpfutil.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/sigwatch.h"
@@ -166,14 +167,18 @@ static void note_drops(struct live *l)
 	}
 }
 
-static void report_programs(const struct collector *c)
+static void report_programs(const struct collector *c, uint32_t types)
 {
 	const struct collector_prog_status *ps;
 	size_t n, i;
 
 	ps = collector_programs(c, &n);
 	for (i = 0; i < n; i++) {
-		if (ps[i].state == COLLECTOR_PROG_UNAVAILABLE && strcmp(ps[i].name, "dump_tasks"))
+		/* left out on purpose: the iterator (statistics) and sched_wakeup unless asked */
+		if (!strcmp(ps[i].name, "dump_tasks") ||
+		    (!(types & (1u << SCXTOP_EV_WAKEUP)) && !strcmp(ps[i].name, "on_sched_wakeup")))
+			continue;
+		if (ps[i].state == COLLECTOR_PROG_UNAVAILABLE)
 			pr_info("note: %s is not available on this kernel: its events are not recorded",
 				ps[i].attach);
 		else if (ps[i].state == COLLECTOR_PROG_FAILED)
@@ -223,12 +228,13 @@ int live_trace_run(const struct live_trace_opts *o, FILE *fp, struct live_trace_
 	co.stream_types = l.types;
 	co.on_event = on_record;
 	co.ctx = &l;
+	bpfutil_setup_logging();	/* libbpf's messages with -v/-vv only */
 	err = collector_open(&l.c, &co, why, sizeof(why));
 	if (err) {
 		pr_err("trace: %s", why[0] ? why : err_str(err));
 		return err;
 	}
-	report_programs(l.c);
+	report_programs(l.c, l.types);
 	l.nr_cpus = collector_nr_cpus(l.c);
 	l.cpus = xcalloc(l.nr_cpus, sizeof(*l.cpus));
 	l.dropped_seen = xcalloc(l.nr_cpus, sizeof(*l.dropped_seen));

@@ -35,6 +35,7 @@ const volatile __u32 rb_mask = 0;		/* nr of ring buffers - 1 (a power of two) */
 const volatile __u64 wakeup_bytes = 1 << 20;	/* wake the consumer past this much data */
 
 /* Runtime switches (bss, written by user space). */
+__u32 epoch;			/* sampling window, advanced by the reader */
 __u32 stream;			/* emit per-event records */
 __u32 stream_types = ~0u;	/* bit (1 << type) enables a type */
 
@@ -192,6 +193,23 @@ static __always_inline __s64 switch_state(bool preempt, unsigned int state,
 	return 1ll << msb64(s);
 }
 
+/* Latency extremes of the current sampling window (see win_epoch in scxtop.h). */
+static __always_inline void win_record(__u32 *win_epoch, __u64 *min, __u64 *max, __u64 lat)
+{
+	__u32 e = epoch;
+
+	if (*win_epoch != e) {
+		*win_epoch = e;
+		*min = lat;
+		*max = lat;
+		return;
+	}
+	if (lat < *min)
+		*min = lat;
+	if (lat > *max)
+		*max = lat;
+}
+
 static __always_inline void lat_record(__u64 *total, __u64 *samples, __u64 *min, __u64 *max,
 				       __u32 *hist, __u64 lat)
 {
@@ -250,10 +268,15 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 
 				lat_record(&ts->lat_total_ns, &ts->lat_samples, &ts->lat_min_ns,
 					   &ts->lat_max_ns, ts->lat_hist, lat);
-				if (cs)
+				win_record(&ts->win_epoch, &ts->win_lat_min_ns, &ts->win_lat_max_ns,
+					   lat);
+				if (cs) {
 					lat_record(&cs->lat_total_ns, &cs->lat_samples,
 						   &cs->lat_min_ns, &cs->lat_max_ns, cs->lat_hist,
 						   lat);
+					win_record(&cs->win_epoch, &cs->win_lat_min_ns,
+						   &cs->win_lat_max_ns, lat);
+				}
 			}
 			ts->wake_ts = 0;
 		}

@@ -141,6 +141,14 @@ struct scxtop_cpu_stats {
 	__s32 curr_pid;		/* task running since last_switch_ts (0: idle) */
 	__u32 freq_khz;		/* last cpu_frequency value (0: never reported) */
 	__u32 lat_hist[SCXTOP_LAT_SLOTS];
+	/*
+	 * Latency extremes of the current sampling window: valid when win_epoch
+	 * equals the epoch the reader closes (collector_epoch_advance); a record
+	 * with an older win_epoch had no latency sample in the window.
+	 */
+	__u64 win_lat_min_ns;
+	__u64 win_lat_max_ns;
+	__u32 win_epoch;
 } __attribute__((aligned(64)));
 
 /* Per-task state and statistics, in task storage (freed with the task). */
@@ -159,6 +167,10 @@ struct scxtop_task_stats {
 	__s32 last_cpu;
 	__s32 last_waker_pid;
 	__u32 lat_hist[SCXTOP_LAT_SLOTS];
+	__u64 win_lat_min_ns;	/* as in struct scxtop_cpu_stats */
+	__u64 win_lat_max_ns;
+	__u32 win_epoch;
+	__u32 __pad;
 };
 
 /* One record per task with statistics, written by the iter/task program. */

@@ -501,6 +501,11 @@ int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx)
 	return err;
 }
 
+uint32_t collector_epoch_advance(struct collector *c)
+{
+	return __atomic_fetch_add(&c->skel->bss->epoch, 1, __ATOMIC_ACQ_REL);
+}
+
 uint64_t collector_dropped(struct collector *c)
 {
 	uint64_t d = 0;

@@ -83,6 +83,13 @@ unsigned collector_read_cpus(struct collector *c, struct scxtop_cpu_stats *out, 
 /* Run the task iterator: fn is called once per task with statistics. 0 or -errno.
  * runtime_ns of a running task includes its current interval. */
 int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx);
+/*
+ * Close the current sampling window and open the next; returns the epoch just
+ * closed. Records read before this call whose win_epoch equals the returned
+ * value carry that window's latency min/max (win_lat_*_ns); an older win_epoch
+ * means no latency sample in the window. One reader per collector advances it.
+ */
+uint32_t collector_epoch_advance(struct collector *c);
 /* Records lost on full ring buffers since open. */
 uint64_t collector_dropped(struct collector *c);
 /* Status of every program, for the UI and --headless output. */

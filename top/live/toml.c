@@ -100,17 +100,18 @@ static const char *parse_string(struct parser *ps, struct strbuf *out)
 	if (ps->p + 1 < ps->end && ps->p[0] == q && ps->p[1] == q)
 		return "multi-line strings are not supported";
 	while (ps->p < ps->end && *ps->p != q) {
-		char c = *ps->p++;
+		char c = *ps->p;
 
 		if (c == '\n' || c == '\r')
-			return "unterminated string";
+			return "unterminated string";	/* the newline is left for skip_line */
+		ps->p++;
 		if ((unsigned char)c < 0x20 && c != '\t')
 			return "control character in a string";
 		if (q == '\'' || c != '\\') {
 			strbuf_addch(out, c);
 			continue;
 		}
-		if (ps->p >= ps->end)
+		if (ps->p >= ps->end || *ps->p == '\n' || *ps->p == '\r')
 			return "unterminated string";
 		c = *ps->p++;
 		switch (c) {

@@ -140,8 +140,8 @@ static void draw_summary(struct app *a, struct tui_buf *b, int y)
 {
 	const struct stats_snapshot *s = &a->snap;
 	const struct stats_group *t = &s->total;
-	char sw[16], wk[16], mig[16], p50[16], p99[16];
-	char line[512];
+	char sw[16], wk[16], mig[16], p50[16], p99[16], seg[5][128];
+	struct strbuf sb = STRBUF_INIT;
 
 	if (!a->have_snap) {
 		tbuf_text(b, 1, y, b->w - 1, R_DIM, 0, "collecting the first interval...");
@@ -152,13 +152,24 @@ static void draw_summary(struct app *a, struct tui_buf *b, int y)
 	fmt_num(mig, sizeof(mig), rate(s, t->nr_migrations), a->localize);
 	fmt_ns(p50, sizeof(p50), t->latency.p50_ns);
 	fmt_ns(p99, sizeof(p99), t->latency.p99_ns);
-	snprintf(line, sizeof(line),
-		 " %u/%u CPUs online, %u LLC%s, %u node%s | util %.1f%% | sw %s/s wk %s/s mig %s/s"
-		 " | wakeup lat p50 %s p99 %s | dropped %llu",
-		 s->nr_online, s->nr_cpus, s->nr_llcs, s->nr_llcs == 1 ? "" : "s", s->nr_nodes,
-		 s->nr_nodes == 1 ? "" : "s", t->util_pct, sw, wk, mig, p50, p99,
-		 (unsigned long long)s->dropped_total);
-	tbuf_text(b, 0, y, b->w, R_TEXT, 0, line);
+	snprintf(seg[0], sizeof(seg[0]), "%u/%u CPUs, %u LLC%s, %u node%s", s->nr_online,
+		 s->nr_cpus, s->nr_llcs, s->nr_llcs == 1 ? "" : "s", s->nr_nodes,
+		 s->nr_nodes == 1 ? "" : "s");
+	snprintf(seg[1], sizeof(seg[1]), "util %.1f%%", t->util_pct);
+	snprintf(seg[2], sizeof(seg[2]), "sw %s/s wk %s/s mig %s/s", sw, wk, mig);
+	snprintf(seg[3], sizeof(seg[3]), "lat p50 %s p99 %s", p50, p99);
+	snprintf(seg[4], sizeof(seg[4]), "dropped %llu", (unsigned long long)s->dropped_total);
+	/* as many segments as fit, most important first */
+	for (size_t i = 0; i < ARRAY_SIZE(seg); i++) {
+		size_t add = strlen(seg[i]) + (sb.len ? 3 : 1);
+
+		if (sb.len + add > (size_t)b->w && i)
+			continue;
+		strbuf_addstr(&sb, sb.len ? " | " : " ");
+		strbuf_addstr(&sb, seg[i]);
+	}
+	tbuf_text(b, 0, y, b->w, s->dropped ? R_WARN : R_TEXT, 0, sb.buf);
+	strbuf_release(&sb);
 }
 
 /* "h help  q quit ..." from the live keymap. */
@@ -928,8 +939,8 @@ static void view_thread(struct app *a, struct tui_buf *b)
 		return;
 	}
 	tbuf_printf(b, 0, 1, -1, R_TEXT, 0,
-		    " %u threads | cpu %.1f%% | sw %.0f/s | wakeup lat avg %.1fus p99 %.1fus",
-		    p->nr_threads, p->cpu_pct, rate(s, p->nr_switches), p->latency.avg_ns / 1e3,
+		    " %u thread%s | cpu %.1f%% | sw %.0f/s | wakeup lat avg %.1fus p99 %.1fus",
+		    p->nr_threads, p->nr_threads == 1 ? "" : "s", p->cpu_pct, rate(s, p->nr_switches), p->latency.avg_ns / 1e3,
 		    p->latency.p99_ns / 1e3);
 	if (rows < 1)
 		return;

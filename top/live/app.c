@@ -157,6 +157,8 @@ void app_init(struct app *a, const struct topology *topo, const struct tui_confi
 	a->show_freq = cfg->show_cpu_freq;
 	a->localize = cfg->localize;
 	a->color_desc = "";
+	for (int t = 0; t < TAB_MAX; t++)
+		a->tab[t].sel_id = -1;
 	a->tab[TAB_PROCESS].sort = 3;	/* CPU% */
 	a->tab[TAB_THREAD].sort = 3;
 	a->tab[TAB_DSQ].sort = 4;	/* avg latency */

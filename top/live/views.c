@@ -311,30 +311,36 @@ static void cpu_detailed(struct app *a, struct tui_buf *b, int y0, int rows,
 			 const struct chart_ctx *cc)
 {
 	const struct stats_snapshot *s = &a->snap;
-	int lines = 0, sc, x, chart_w, fixed;
-	bool lat = b->w >= 90, run = b->w >= 74, freq = a->show_freq;
+	int lines = 0, sc, x, chart_w;
+	bool rates, lat, run, freq;
 	struct strbuf sb = STRBUF_INIT;
+	int avail;
 
-	/* fixed columns: "  cpu NNN  L  " 12, value 8, sw 8, wk 8, mig 7, lat 2x9, freq 7, run 16 */
-	fixed = 12 + 8 + 8 + 8 + 7 + (lat ? 18 : 0) + (freq ? 7 : 0) + (run ? 17 : 0);
-	chart_w = MIN(MAX(b->w - fixed - 2, 6), 60);
-	if (b->w - fixed - 2 < 6) {
-		run = false;
-		fixed -= 17;
-		chart_w = MAX(b->w - fixed - 2, 4);
-	}
+	/* "   CPU LLC " 11, brackets 2, value 8; optional columns while the chart keeps 10 */
+	avail = b->w - 11 - 2 - 8;
+	rates = avail - 23 >= 10;
+	avail -= rates ? 23 : 0;
+	lat = b->w >= 90 && avail - 18 >= 10;
+	avail -= lat ? 18 : 0;
+	freq = a->show_freq && avail - 7 >= 10;
+	avail -= freq ? 7 : 0;
+	run = avail - 17 >= 10;
+	avail -= run ? 17 : 0;
+	chart_w = MIN(MAX(avail, 4), 60);
 	/* header */
 	x = tbuf_text(b, 0, y0, -1, R_HEADER, TA_BOLD, "   CPU LLC ");
 	tbuf_printf(b, x, y0, chart_w + 1, R_HEADER, TA_BOLD, "[%s]", tui_metrics[cc->m].title);
 	x += chart_w + 2;
 	tbuf_text_right(b, x, y0, 7, R_HEADER, TA_BOLD, "VALUE");
 	x += 8;
-	tbuf_text_right(b, x, y0, 7, R_HEADER, TA_BOLD, "SW/s");
-	x += 8;
-	tbuf_text_right(b, x, y0, 7, R_HEADER, TA_BOLD, "WK/s");
-	x += 8;
-	tbuf_text_right(b, x, y0, 6, R_HEADER, TA_BOLD, "MIG/s");
-	x += 7;
+	if (rates) {
+		tbuf_text_right(b, x, y0, 7, R_HEADER, TA_BOLD, "SW/s");
+		x += 8;
+		tbuf_text_right(b, x, y0, 7, R_HEADER, TA_BOLD, "WK/s");
+		x += 8;
+		tbuf_text_right(b, x, y0, 6, R_HEADER, TA_BOLD, "MIG/s");
+		x += 7;
+	}
 	if (lat) {
 		tbuf_text_right(b, x, y0, 8, R_HEADER, TA_BOLD, "LAT p50");
 		x += 9;
@@ -406,15 +412,17 @@ static void cpu_detailed(struct app *a, struct tui_buf *b, int y0, int rows,
 			fmt_metric(v, sizeof(v), cc->m, mv, a->localize);
 			tbuf_text_right(b, x, yy, 7, tbuf_grad_role(frac_of(cc, mv)), TA_BOLD, v);
 			x += 8;
-			fmt_num(sw, sizeof(sw), rate(s, c->nr_switches), a->localize);
-			fmt_num(wk, sizeof(wk), rate(s, c->nr_wakeups), a->localize);
-			fmt_num(mig, sizeof(mig), rate(s, c->nr_migrations), a->localize);
-			tbuf_text_right(b, x, yy, 7, R_TEXT, 0, sw);
-			x += 8;
-			tbuf_text_right(b, x, yy, 7, R_TEXT, 0, wk);
-			x += 8;
-			tbuf_text_right(b, x, yy, 6, R_TEXT, 0, mig);
-			x += 7;
+			if (rates) {
+				fmt_num(sw, sizeof(sw), rate(s, c->nr_switches), a->localize);
+				fmt_num(wk, sizeof(wk), rate(s, c->nr_wakeups), a->localize);
+				fmt_num(mig, sizeof(mig), rate(s, c->nr_migrations), a->localize);
+				tbuf_text_right(b, x, yy, 7, R_TEXT, 0, sw);
+				x += 8;
+				tbuf_text_right(b, x, yy, 7, R_TEXT, 0, wk);
+				x += 8;
+				tbuf_text_right(b, x, yy, 6, R_TEXT, 0, mig);
+				x += 7;
+			}
 			if (lat) {
 				fmt_ns(p50, sizeof(p50), c->latency.p50_ns);
 				fmt_ns(p99, sizeof(p99), c->latency.p99_ns);
@@ -439,7 +447,7 @@ static void cpu_detailed(struct app *a, struct tui_buf *b, int y0, int rows,
 		}
 	}
 	if ((int)total > rows)
-		tbuf_printf(b, 0, y0 + rows, -1, R_DIM, 0, " lines %d-%d of %u (Up/Down, PgUp/PgDn)",
+		tbuf_printf(b, 0, y0 + 1 + rows, -1, R_DIM, 0, " lines %d-%d of %u (Up/Down, PgUp/PgDn)",
 			    sc + 1, MIN(sc + rows, (int)total), total);
 	strbuf_release(&sb);
 }
@@ -516,7 +524,7 @@ static void cpu_grid(struct app *a, struct tui_buf *b, int y0, int rows,
 		}
 	}
 	if ((int)total > rows)
-		tbuf_printf(b, 0, y0 + rows, -1, R_DIM, 0, " lines %d-%d of %u (Up/Down, PgUp/PgDn)",
+		tbuf_printf(b, 0, y0 + 1 + rows, -1, R_DIM, 0, " lines %d-%d of %u (Up/Down, PgUp/PgDn)",
 			    sc + 1, MIN(sc + rows, (int)total), total);
 	strbuf_release(&sb);
 }
@@ -938,10 +946,16 @@ static void view_thread(struct app *a, struct tui_buf *b)
 			    a->thread_pid);
 		return;
 	}
-	tbuf_printf(b, 0, 1, -1, R_TEXT, 0,
-		    " %u thread%s | cpu %.1f%% | sw %.0f/s | wakeup lat avg %.1fus p99 %.1fus",
-		    p->nr_threads, p->nr_threads == 1 ? "" : "s", p->cpu_pct, rate(s, p->nr_switches), p->latency.avg_ns / 1e3,
-		    p->latency.p99_ns / 1e3);
+	{
+		char sw[16], avg[16], p99[16];
+
+		fmt_num(sw, sizeof(sw), rate(s, p->nr_switches), a->localize);
+		fmt_ns(avg, sizeof(avg), p->latency.avg_ns);
+		fmt_ns(p99, sizeof(p99), p->latency.p99_ns);
+		tbuf_printf(b, 0, 1, -1, R_TEXT, 0,
+			    " %u thread%s | cpu %.1f%% | sw %s/s | wakeup lat avg %s p99 %s",
+			    p->nr_threads, p->nr_threads == 1 ? "" : "s", p->cpu_pct, sw, avg, p99);
+	}
 	if (rows < 1)
 		return;
 	flex = layout_cols(thread_cols, n, b->w, xs);

@@ -26,6 +26,7 @@ struct prog_desc {
 	const char *tp;		/* tracepoint name (NULL: iterator) */
 	bool required;
 	bool aggregate_only;	/* only needed for statistics */
+	bool stream_only;	/* does nothing for statistics: attached when streaming */
 };
 
 struct collector {
@@ -121,20 +122,20 @@ static const struct prog_desc *prog_desc_of(const char *name)
 		const char *prog;
 		struct prog_desc d;
 	} table[] = {
-		{"on_sched_switch", {"sched_switch", true, false}},
-		{"on_sched_waking", {"sched_waking", true, false}},
-		{"on_sched_wakeup", {"sched_wakeup", false, false}},
-		{"on_sched_wakeup_new", {"sched_wakeup_new", true, false}},
-		{"on_sched_migrate_task", {"sched_migrate_task", false, false}},
-		{"on_sched_process_fork", {"sched_process_fork", false, false}},
-		{"on_sched_process_exec", {"sched_process_exec", false, false}},
-		{"on_sched_process_exit", {"sched_process_exit", false, false}},
-		{"on_sched_process_free", {"sched_process_free", false, false}},
-		{"on_task_rename", {"task_rename", false, false}},
-		{"on_softirq_entry", {"softirq_entry", false, false}},
-		{"on_softirq_exit", {"softirq_exit", false, false}},
-		{"on_cpu_frequency", {"cpu_frequency", false, false}},
-		{"dump_tasks", {NULL, true, true}},
+		{"on_sched_switch", {"sched_switch", true, false, false}},
+		{"on_sched_waking", {"sched_waking", true, false, false}},
+		{"on_sched_wakeup", {"sched_wakeup", false, false, true}},
+		{"on_sched_wakeup_new", {"sched_wakeup_new", true, false, false}},
+		{"on_sched_migrate_task", {"sched_migrate_task", false, false, false}},
+		{"on_sched_process_fork", {"sched_process_fork", false, false, true}},
+		{"on_sched_process_exec", {"sched_process_exec", false, false, false}},
+		{"on_sched_process_exit", {"sched_process_exit", false, false, true}},
+		{"on_sched_process_free", {"sched_process_free", false, false, true}},
+		{"on_task_rename", {"task_rename", false, false, true}},
+		{"on_softirq_entry", {"softirq_entry", false, false, false}},
+		{"on_softirq_exit", {"softirq_exit", false, false, false}},
+		{"on_cpu_frequency", {"cpu_frequency", false, false, false}},
+		{"dump_tasks", {NULL, true, true, false}},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
@@ -365,7 +366,15 @@ int collector_open(struct collector **out, const struct collector_opts *opts, ch
 	bpf_object__for_each_program(prog, c->skel->obj) {
 		struct collector_prog_status *st = &c->status[i];
 
+		const struct prog_desc *d = prog_desc_of(st->name);
+
 		if (st->state == COLLECTOR_PROG_UNAVAILABLE) {
+			i++;
+			continue;
+		}
+		/* a hot tracepoint with nothing to count: attach when streaming starts */
+		if (!c->opts.stream && d && d->stream_only) {
+			st->state = COLLECTOR_PROG_ON_DEMAND;
 			i++;
 			continue;
 		}
@@ -433,6 +442,28 @@ int collector_fd(const struct collector *c)
 
 void collector_set_stream(struct collector *c, bool on, uint32_t types)
 {
+	struct bpf_program *prog;
+	size_t i = 0;
+	char eb[128];
+
+	if (on) {
+		bpf_object__for_each_program(prog, c->skel->obj) {
+			struct collector_prog_status *st = &c->status[i];
+
+			if (st->state == COLLECTOR_PROG_ON_DEMAND) {
+				c->links[i] = bpf_program__attach(prog);
+				if (c->links[i]) {
+					st->state = COLLECTOR_PROG_ATTACHED;
+				} else {
+					st->state = COLLECTOR_PROG_FAILED;
+					st->err = err_errno();
+					pr_debug("optional program %s not attached: %s", st->attach,
+						 bpfutil_strerror(st->err, eb, sizeof(eb)));
+				}
+			}
+			i++;
+		}
+	}
 	c->skel->data->stream_types = types ? types : ~0u;
 	__atomic_store_n(&c->skel->bss->stream, on ? 1u : 0u, __ATOMIC_RELEASE);
 }
@@ -465,7 +496,6 @@ int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx)
 {
 	struct scxtop_task_rec recs[32];
 	size_t have = 0;
-	uint64_t now;
 	int fd, err = 0;
 	ssize_t n;
 
@@ -474,7 +504,6 @@ int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx)
 	fd = bpf_iter_create(bpf_link__fd(c->iter_link));
 	if (fd < 0)
 		return err_errno();
-	now = now_boot_ns();
 	for (;;) {
 		n = read(fd, (char *)recs + have, sizeof(recs) - have);
 		if (n < 0) {
@@ -487,13 +516,9 @@ int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx)
 			break;
 		have += (size_t)n;
 		size_t whole = have / sizeof(recs[0]);
-		for (size_t i = 0; i < whole; i++) {
-			struct scxtop_task_rec *r = &recs[i];
-
-			if (r->on_cpu && r->st.run_start_ts && now > r->st.run_start_ts)
-				r->st.runtime_ns += now - r->st.run_start_ts;
-			fn(ctx, r);
-		}
+		/* runtime_ns of a running task is up to date: the iterator added it */
+		for (size_t i = 0; i < whole; i++)
+			fn(ctx, &recs[i]);
 		have -= whole * sizeof(recs[0]);
 		memmove(recs, (char *)recs + whole * sizeof(recs[0]), have);
 	}

@@ -47,6 +47,9 @@ enum collector_prog_state {
 	COLLECTOR_PROG_ATTACHED,
 	COLLECTOR_PROG_UNAVAILABLE,	/* the kernel lacks the tracepoint: not loaded */
 	COLLECTOR_PROG_FAILED,		/* load or attach failed (err) */
+	COLLECTOR_PROG_ON_DEMAND,	/* loaded; feeds only the stream, attached when
+					 * streaming is first turned on (keeps the cost of
+					 * statistics-only use down) */
 };
 
 struct collector_prog_status {

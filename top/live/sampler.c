@@ -129,6 +129,7 @@ static const char *const state_names[] = {
 	[COLLECTOR_PROG_ATTACHED] = "attached",
 	[COLLECTOR_PROG_UNAVAILABLE] = "unavailable",
 	[COLLECTOR_PROG_FAILED] = "failed",
+	[COLLECTOR_PROG_ON_DEMAND] = "on_demand",
 };
 
 const struct stats_prog *sampler_programs(struct sampler *s, size_t *n)

@@ -1210,7 +1210,7 @@ static void view_events(struct app *a, struct tui_buf *b)
 	const struct event_log *l = &a->events;
 	const char *f = a->filter[VIEW_EVENTS];
 	struct strbuf sb = STRBUF_INIT;
-	unsigned attached = 0, unavail = 0, failed = 0;
+	unsigned attached = 0, unavail = 0, failed = 0, on_demand = 0;
 	char p50[16], p99[16], mx[16];
 	int y = 1, rows, shown = 0, skip;
 	uint64_t paired = l->paired;
@@ -1250,15 +1250,17 @@ static void view_events(struct app *a, struct tui_buf *b)
 			attached++;
 		else if (!strcmp(p->state, "unavailable"))
 			unavail++;
+		else if (!strcmp(p->state, "on_demand"))
+			on_demand++;
 		else
 			failed++;
-		if (strcmp(p->state, "attached"))
+		if (strcmp(p->state, "attached") && strcmp(p->state, "on_demand"))
 			strbuf_addf(&sb, " %s (%s%s%s)", p->attach, p->state,
 				    p->error ? ": " : "", p->error ? p->error : "");
 	}
 	tbuf_printf(b, 0, y++, b->w, failed ? R_WARN : R_TEXT, 0,
-		    " BPF programs: %u attached, %u unavailable, %u failed%s%s", attached, unavail,
-		    failed, sb.len ? ":" : "", sb.buf);
+		    " BPF programs: %u attached, %u on demand, %u unavailable, %u failed%s%s",
+		    attached, on_demand, unavail, failed, sb.len ? ":" : "", sb.buf);
 	strbuf_release(&sb);
 	tbuf_fill(b, 0, y, b->w, ' ', R_HEADER, TA_REVERSE);
 	tbuf_printf(b, 0, y++, -1, R_HEADER, TA_REVERSE | TA_BOLD,

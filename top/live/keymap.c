@@ -72,7 +72,8 @@ void keymap_copy(struct keymap *dst, const struct keymap *src)
 {
 	keymap_release(dst);
 	dst->b = xcalloc(MAX(src->n, (size_t)1), sizeof(*dst->b));
-	memcpy(dst->b, src->b, src->n * sizeof(*dst->b));
+	if (src->n)
+		memcpy(dst->b, src->b, src->n * sizeof(*dst->b));
 	dst->n = dst->alloc = src->n;
 }
 

@@ -216,7 +216,8 @@ static int load_nodes(struct topology *t, const char *root)
 		}
 		closedir(d);
 	}
-	qsort(ids, n, sizeof(int), cmp_int);
+	if (n)
+		qsort(ids, n, sizeof(int), cmp_int);
 	if (!n) {
 		/* No NUMA information: one node 0 holding every online CPU. */
 		t->nr_nodes = 1;

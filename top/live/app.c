@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "top/live/theme.h"
 #include "top/live/topology.h"
+#include "top/live/utf8.h"
 
 const char *const tui_view_names[VIEW_MAX] = {
 	[VIEW_CPU] = "cpu",	    [VIEW_LLC] = "llc",	      [VIEW_NODE] = "node",
@@ -552,30 +553,9 @@ unsigned app_action(struct app *a, enum tui_action act)
 
 static void filter_add(struct app *a, uint32_t cp)
 {
-	char *f = a->filter[a->view];
-	size_t len = strlen(f);
-	char enc[4];
-	size_t n;
+	char *f = a->filter[a->view], enc[4];
+	size_t len = strlen(f), n = utf8_encode(cp, enc);
 
-	if (cp < 0x80) {
-		enc[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6));
-		enc[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12));
-		enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18));
-		enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
 	if (len + n >= sizeof(a->filter[0]))
 		return;
 	memcpy(f + len, enc, n);

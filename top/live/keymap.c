@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "common/util.h"
+#include "top/live/utf8.h"
 
 static const char *const names[ACT_MAX] = {
 	[ACT_NONE] = "None",
@@ -106,38 +107,6 @@ size_t keymap_keys(const struct keymap *km, enum tui_action action, uint32_t *ke
 	return k;
 }
 
-/* One UTF-8 character: bytes used (0 if invalid). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		*cp = s[0] & 0x1f;
-		n = 2;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		*cp = s[0] & 0x0f;
-		n = 3;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		*cp = s[0] & 0x07;
-		n = 4;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	if (*cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff) || (n == 2 && *cp < 0x80) ||
-	    (n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000))
-		return 0;
-	return n;
-}
-
 static const struct {
 	const char *name;	/* canonical */
 	uint32_t key;
@@ -159,8 +128,8 @@ int keymap_key_parse(const char *s, uint32_t *key)
 
 	if (!s || !*s)
 		return -EINVAL;
-	n = utf8_decode((const unsigned char *)s, &cp);
-	if (n && !s[n]) {
+	n = utf8_decode(s, &cp);
+	if (cp != UTF8_INVALID && !s[n]) {
 		if (cp < 0x20 || cp == 0x7f)
 			return -EINVAL;
 		*key = cp;
@@ -216,16 +185,12 @@ const char *keymap_key_name(uint32_t key, char *buf, size_t n)
 			snprintf(buf, n, "%s", special[i].name);
 			return buf;
 		}
-	if (key < 0x80)
-		snprintf(buf, n, "%c", (char)key);
-	else if (key < 0x800)
-		snprintf(buf, n, "%c%c", 0xc0 | (key >> 6), 0x80 | (key & 0x3f));
-	else if (key < 0x10000)
-		snprintf(buf, n, "%c%c%c", 0xe0 | (key >> 12), 0x80 | ((key >> 6) & 0x3f),
-			 0x80 | (key & 0x3f));
-	else
-		snprintf(buf, n, "%c%c%c%c", 0xf0 | (key >> 18), 0x80 | ((key >> 12) & 0x3f),
-			 0x80 | ((key >> 6) & 0x3f), 0x80 | (key & 0x3f));
+	{
+		char enc[4];
+		size_t len = key <= 0x10ffff ? utf8_encode(key, enc) : 0;
+
+		snprintf(buf, n, "%.*s", (int)len, enc);
+	}
 	return buf;
 }
 

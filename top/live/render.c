@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/strbuf.h"
+#include "top/live/utf8.h"
 
 void tbuf_init(struct tui_buf *b, int w, int h, bool ascii)
 {
@@ -71,39 +72,10 @@ bool tbuf_char_ok(uint32_t cp)
 /* Next code point of s (advances *s); invalid bytes give '?'. */
 static uint32_t next_cp(const char **s)
 {
-	const unsigned char *p = (const unsigned char *)*s;
 	uint32_t cp;
-	int n, i;
 
-	if (p[0] < 0x80) {
-		*s += 1;
-		return p[0];
-	}
-	if ((p[0] & 0xe0) == 0xc0) {
-		cp = p[0] & 0x1f;
-		n = 2;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		cp = p[0] & 0x0f;
-		n = 3;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		cp = p[0] & 0x07;
-		n = 4;
-	} else {
-		*s += 1;
-		return '?';
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*s += i;
-			return '?';
-		}
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*s += n;
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return '?';
-	return cp;
+	*s += utf8_decode(*s, &cp);
+	return cp == UTF8_INVALID ? '?' : cp;
 }
 
 int tbuf_text(struct tui_buf *b, int x, int y, int maxw, int role, int attr, const char *s)
@@ -257,25 +229,6 @@ void tbuf_sparkline(struct tui_buf *b, int x, int y, int w, const float *vals, s
 	}
 }
 
-static void put_utf8(struct strbuf *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(out, (char)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(out, (char)(0xc0 | (cp >> 6)));
-		strbuf_addch(out, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(out, (char)(0xe0 | (cp >> 12)));
-		strbuf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(out, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addch(out, (char)(0xf0 | (cp >> 18)));
-		strbuf_addch(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(out, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 void tbuf_to_text(const struct tui_buf *b, struct strbuf *out)
 {
 	for (int y = 0; y < b->h; y++) {
@@ -284,7 +237,9 @@ void tbuf_to_text(const struct tui_buf *b, struct strbuf *out)
 		for (int x = 0; x < b->w; x++) {
 			uint32_t ch = b->cells[y * b->w + x].ch;
 
-			put_utf8(out, ch);
+			char enc[4];
+
+			strbuf_add(out, enc, utf8_encode(ch, enc));
 			if (ch != ' ')
 				keep = out->len;
 		}

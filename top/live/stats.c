@@ -855,17 +855,22 @@ static void scx_task_json(struct json_writer *w, bool has, uint64_t dsq_id, uint
 }
 
 /* Order for JSON: busiest first (runtime, then switches), then by id. */
+static int cmp_busy(const struct stats_task *x, const struct stats_task *y, int xid, int yid)
+{
+	if (x->runtime_ns != y->runtime_ns)
+		return x->runtime_ns > y->runtime_ns ? -1 : 1;
+	if (x->nr_switches != y->nr_switches)
+		return x->nr_switches > y->nr_switches ? -1 : 1;
+	return (xid > yid) - (xid < yid);
+}
+
 static int cmp_proc_busy(const void *a, const void *b, void *ctx)
 {
 	const struct stats_snapshot *s = ctx;
 	const struct stats_process *x = &s->processes[*(const size_t *)a];
 	const struct stats_process *y = &s->processes[*(const size_t *)b];
 
-	if (x->runtime_ns != y->runtime_ns)
-		return x->runtime_ns > y->runtime_ns ? -1 : 1;
-	if (x->nr_switches != y->nr_switches)
-		return x->nr_switches > y->nr_switches ? -1 : 1;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	return cmp_busy(&x->task, &y->task, x->pid, y->pid);
 }
 
 static int cmp_thread_busy(const void *a, const void *b, void *ctx)
@@ -874,11 +879,7 @@ static int cmp_thread_busy(const void *a, const void *b, void *ctx)
 	const struct stats_thread *x = &s->threads[*(const size_t *)a];
 	const struct stats_thread *y = &s->threads[*(const size_t *)b];
 
-	if (x->runtime_ns != y->runtime_ns)
-		return x->runtime_ns > y->runtime_ns ? -1 : 1;
-	if (x->nr_switches != y->nr_switches)
-		return x->nr_switches > y->nr_switches ? -1 : 1;
-	return (x->tid > y->tid) - (x->tid < y->tid);
+	return cmp_busy(&x->task, &y->task, x->tid, y->tid);
 }
 
 /* Indexes of the items to show, busiest first; returns how many. */
@@ -893,12 +894,10 @@ static size_t pick(const struct stats_snapshot *s, bool threads, const struct st
 
 	for (size_t i = 0; i < n; i++) {
 		if (o && o->active_only) {
-			bool active = threads ? (s->threads[i].runtime_ns || s->threads[i].nr_switches ||
-						 s->threads[i].nr_wakeups)
-					      : (s->processes[i].runtime_ns ||
-						 s->processes[i].nr_switches ||
-						 s->processes[i].nr_wakeups);
-			if (!active)
+			const struct stats_task *t = threads ? &s->threads[i].task
+							     : &s->processes[i].task;
+
+			if (!t->runtime_ns && !t->nr_switches && !t->nr_wakeups)
 				continue;
 		}
 		idx[k++] = i;
@@ -906,6 +905,25 @@ static size_t pick(const struct stats_snapshot *s, bool threads, const struct st
 	qsort_r(idx, k, sizeof(size_t), threads ? cmp_thread_busy : cmp_proc_busy, (void *)s);
 	*out = idx;
 	return MIN(k, limit);
+}
+
+/* The fields threads and processes share, inside their object. */
+static void task_members(struct json_writer *w, const struct stats_task *t)
+{
+	jw_kv_str(w, "comm", t->comm);
+	kv_pct(w, "cpu_pct", t->cpu_pct);
+	jw_kv_u64(w, "runtime_ns", t->runtime_ns);
+	jw_kv_u64(w, "nr_switches", t->nr_switches);
+	jw_kv_u64(w, "nr_wakeups", t->nr_wakeups);
+	jw_kv_u64(w, "nr_migrations", t->nr_migrations);
+	jw_kv_u64(w, "nr_preempts", t->nr_preempts);
+	kv_id(w, "last_cpu", t->last_cpu);
+	kv_id(w, "llc_id", t->llc_id);
+	kv_id(w, "node_id", t->node_id);
+	jw_key(w, "latency");
+	stats_json_latency(w, &t->latency);
+	scx_task_json(w, t->has_scx, t->dsq_id, t->nr_dispatches, t->slice_avg_ns,
+		      &t->dsq_latency);
 }
 
 static void processes_members(struct json_writer *w, const struct stats_snapshot *s,
@@ -920,21 +938,8 @@ static void processes_members(struct json_writer *w, const struct stats_snapshot
 
 		jw_obj_begin(w);
 		jw_kv_i64(w, "pid", p->pid);
-		jw_kv_str(w, "comm", p->comm);
 		jw_kv_u64(w, "nr_threads", p->nr_threads);
-		kv_pct(w, "cpu_pct", p->cpu_pct);
-		jw_kv_u64(w, "runtime_ns", p->runtime_ns);
-		jw_kv_u64(w, "nr_switches", p->nr_switches);
-		jw_kv_u64(w, "nr_wakeups", p->nr_wakeups);
-		jw_kv_u64(w, "nr_migrations", p->nr_migrations);
-		jw_kv_u64(w, "nr_preempts", p->nr_preempts);
-		kv_id(w, "last_cpu", p->last_cpu);
-		kv_id(w, "llc_id", p->llc_id);
-		kv_id(w, "node_id", p->node_id);
-		jw_key(w, "latency");
-		stats_json_latency(w, &p->latency);
-		scx_task_json(w, p->has_scx, p->dsq_id, p->nr_dispatches, p->slice_avg_ns,
-			      &p->dsq_latency);
+		task_members(w, &p->task);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -956,23 +961,10 @@ static void threads_members(struct json_writer *w, const struct stats_snapshot *
 		jw_obj_begin(w);
 		jw_kv_i64(w, "tid", t->tid);
 		jw_kv_i64(w, "pid", t->pid);
-		jw_kv_str(w, "comm", t->comm);
 		jw_kv_i64(w, "prio", t->prio);
 		jw_kv_bool(w, "on_cpu", t->on_cpu);
-		kv_pct(w, "cpu_pct", t->cpu_pct);
-		jw_kv_u64(w, "runtime_ns", t->runtime_ns);
-		jw_kv_u64(w, "nr_switches", t->nr_switches);
-		jw_kv_u64(w, "nr_wakeups", t->nr_wakeups);
-		jw_kv_u64(w, "nr_migrations", t->nr_migrations);
-		jw_kv_u64(w, "nr_preempts", t->nr_preempts);
-		kv_id(w, "last_cpu", t->last_cpu);
-		kv_id(w, "llc_id", t->llc_id);
-		kv_id(w, "node_id", t->node_id);
 		jw_kv_i64(w, "last_waker_pid", t->last_waker_pid);
-		jw_key(w, "latency");
-		stats_json_latency(w, &t->latency);
-		scx_task_json(w, t->has_scx, t->dsq_id, t->nr_dispatches, t->slice_avg_ns,
-			      &t->dsq_latency);
+		task_members(w, &t->task);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

@@ -124,38 +124,47 @@ struct stats_group {
 	uint32_t hist[SCXTOP_LAT_SLOTS];
 };
 
+/* What threads and processes have in common (a process: sums over its threads). */
+#define STATS_TASK_FIELDS                                                                          \
+	char comm[SCXTOP_COMM_LEN];	/* process: the thread group leader's */                  \
+	int last_cpu, llc_id, node_id;	/* process: of its busiest thread; -1 unknown */          \
+	uint64_t runtime_ns, nr_switches, nr_wakeups, nr_migrations, nr_preempts;                 \
+	double cpu_pct;			/* runtime / interval (a process can pass 100) */         \
+	struct stats_latency latency;                                                              \
+	bool has_scx;			/* sched_ext data below */                                  \
+	uint64_t dsq_id;		/* DSQ it last ran from */                                  \
+	uint64_t nr_dispatches;                                                                    \
+	uint64_t slice_avg_ns;		/* slice consumed per switch-in */                         \
+	struct stats_latency dsq_latency;
+
+struct stats_task {
+	STATS_TASK_FIELDS
+};
+
 struct stats_thread {
 	int tid, pid;			/* pid = tgid */
-	char comm[SCXTOP_COMM_LEN];
 	int prio;
 	bool on_cpu;
-	int last_cpu, llc_id, node_id;	/* -1 unknown */
 	int last_waker_pid;
-	uint64_t runtime_ns, nr_switches, nr_wakeups, nr_migrations, nr_preempts;
-	double cpu_pct;			/* runtime / interval */
-	struct stats_latency latency;
-	/* sched_ext (has_scx) */
-	bool has_scx;
-	uint64_t dsq_id;		/* DSQ it last ran from */
 	uint64_t vtime;
-	uint64_t nr_dispatches;
-	uint64_t slice_avg_ns;		/* slice consumed per switch-in */
-	struct stats_latency dsq_latency;
+	union {				/* t->runtime_ns, or &t->task for shared code */
+		struct stats_task task;
+		struct {
+			STATS_TASK_FIELDS
+		};
+	};
 };
 
 struct stats_process {
 	int pid;
-	char comm[SCXTOP_COMM_LEN];	/* the thread group leader's */
 	unsigned nr_threads;
 	size_t first_thread;		/* its threads: threads[first_thread, +nr_threads) */
-	int last_cpu, llc_id, node_id;	/* of its busiest thread */
-	uint64_t runtime_ns, nr_switches, nr_wakeups, nr_migrations, nr_preempts;
-	double cpu_pct;
-	struct stats_latency latency;
-	bool has_scx;
-	uint64_t dsq_id;		/* of its busiest thread */
-	uint64_t nr_dispatches, slice_avg_ns;
-	struct stats_latency dsq_latency;
+	union {
+		struct stats_task task;
+		struct {
+			STATS_TASK_FIELDS
+		};
+	};
 };
 
 struct stats_dsq {

@@ -9,6 +9,7 @@
 
 #include "common/strbuf.h"
 #include "common/util.h"
+#include "top/live/utf8.h"
 
 struct parser {
 	const char *p, *end;
@@ -73,25 +74,6 @@ static void skip_line(struct parser *ps)
 	}
 }
 
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, (char)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, (char)(0xc0 | (cp >> 6)));
-		strbuf_addch(sb, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, (char)(0xe0 | (cp >> 12)));
-		strbuf_addch(sb, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addch(sb, (char)(0xf0 | (cp >> 18)));
-		strbuf_addch(sb, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_addch(sb, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* A quoted string at ps->p into out; NULL or an error message. */
 static const char *parse_string(struct parser *ps, struct strbuf *out)
 {
@@ -137,7 +119,9 @@ static const char *parse_string(struct parser *ps, struct strbuf *out)
 			}
 			if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 				return "\\u escape is not a Unicode scalar value";
-			put_utf8(out, cp);
+			char enc[4];
+
+			strbuf_add(out, enc, utf8_encode(cp, enc));
 			break;
 		}
 		default:

@@ -630,31 +630,55 @@ static void view_groups(struct app *a, struct tui_buf *b, bool llc)
 
 /* ---- tables (processes, threads, DSQs) ---- */
 
+enum col_kind {
+	CK_ID,		/* pid / tid / DSQ name */
+	CK_COMM,
+	CK_THREADS,
+	CK_PRIO,
+	CK_CPU_PCT,
+	CK_SW,
+	CK_WK,
+	CK_MIG,
+	CK_LAT_AVG,
+	CK_LAT_P99,
+	CK_LAST_CPU,
+	CK_WAKER,
+	CK_DSQ,
+	CK_NONE,	/* DSQ table columns: compared by index in cmp_dsq */
+};
+
 struct col {
 	const char *title;
 	int w;			/* 0: flexible (name column) */
 	bool left;
 	bool asc;		/* natural order ascending (ids, names) */
+	enum col_kind kind;
 };
 
 static const struct col proc_cols[] = {
-	{"PID", 7, false, true},      {"COMM", 0, true, true},	     {"THR", 4, false, false},
-	{"CPU%", 6, false, false},    {"SW/s", 7, false, false},    {"WK/s", 7, false, false},
-	{"MIG/s", 6, false, false},   {"LAT avg", 8, false, false}, {"LAT p99", 8, false, false},
-	{"CPU", 4, false, true},      {"DSQ", 9, false, true},
+	{"PID", 7, false, true, CK_ID},		{"COMM", 0, true, true, CK_COMM},
+	{"THR", 4, false, false, CK_THREADS},	{"CPU%", 6, false, false, CK_CPU_PCT},
+	{"SW/s", 7, false, false, CK_SW},	{"WK/s", 7, false, false, CK_WK},
+	{"MIG/s", 6, false, false, CK_MIG},	{"LAT avg", 8, false, false, CK_LAT_AVG},
+	{"LAT p99", 8, false, false, CK_LAT_P99}, {"CPU", 4, false, true, CK_LAST_CPU},
+	{"DSQ", 9, false, true, CK_DSQ},
 };
 
 static const struct col thread_cols[] = {
-	{"TID", 7, false, true},      {"COMM", 0, true, true},	     {"PRIO", 4, false, true},
-	{"CPU%", 6, false, false},    {"SW/s", 7, false, false},    {"WK/s", 7, false, false},
-	{"MIG/s", 6, false, false},   {"LAT avg", 8, false, false}, {"LAT p99", 8, false, false},
-	{"CPU", 4, false, true},      {"WAKER", 7, false, true},    {"DSQ", 9, false, true},
+	{"TID", 7, false, true, CK_ID},		{"COMM", 0, true, true, CK_COMM},
+	{"PRIO", 4, false, true, CK_PRIO},	{"CPU%", 6, false, false, CK_CPU_PCT},
+	{"SW/s", 7, false, false, CK_SW},	{"WK/s", 7, false, false, CK_WK},
+	{"MIG/s", 6, false, false, CK_MIG},	{"LAT avg", 8, false, false, CK_LAT_AVG},
+	{"LAT p99", 8, false, false, CK_LAT_P99}, {"CPU", 4, false, true, CK_LAST_CPU},
+	{"WAKER", 7, false, true, CK_WAKER},	{"DSQ", 9, false, true, CK_DSQ},
 };
 
 static const struct col dsq_cols[] = {
-	{"DSQ", 0, true, true},	      {"p50", 8, false, false},     {"p90", 8, false, false},
-	{"p99", 8, false, false},     {"AVG", 8, false, false},     {"MAX", 8, false, false},
-	{"Q MAX", 6, false, false},   {"DISP/s", 7, false, false},  {"ENQ/s", 7, false, false},
+	{"DSQ", 0, true, true, CK_NONE},	{"p50", 8, false, false, CK_NONE},
+	{"p90", 8, false, false, CK_NONE},	{"p99", 8, false, false, CK_NONE},
+	{"AVG", 8, false, false, CK_NONE},	{"MAX", 8, false, false, CK_NONE},
+	{"Q MAX", 6, false, false, CK_NONE},	{"DISP/s", 7, false, false, CK_NONE},
+	{"ENQ/s", 7, false, false, CK_NONE},
 };
 
 const int app_table_ncols[TAB_MAX] = {ARRAY_SIZE(proc_cols), ARRAY_SIZE(thread_cols),
@@ -743,6 +767,7 @@ struct sort_ctx {
 	const struct stats_snapshot *s;
 	int col;
 	bool desc;
+	enum col_kind kind;
 };
 
 static int cmp_u64(uint64_t x, uint64_t y)
@@ -755,58 +780,48 @@ static int cmp_double(double x, double y)
 	return (x > y) - (x < y);
 }
 
-static int cmp_proc(const void *pa, const void *pb, void *ctx)
-{
-	const struct sort_ctx *sc = ctx;
-	const struct stats_process *x = &sc->s->processes[*(const size_t *)pa];
-	const struct stats_process *y = &sc->s->processes[*(const size_t *)pb];
-	int r;
+/* A row of the process or thread table. */
+struct task_row {
+	int id;			/* pid or tid */
+	const struct stats_task *t;
+	unsigned threads;
+	int prio, waker;
+	bool on_cpu;
+};
 
-	switch (sc->col) {
-	case 0: r = (x->pid > y->pid) - (x->pid < y->pid); break;
-	case 1: r = strcmp(x->comm, y->comm); break;
-	case 2: r = (x->nr_threads > y->nr_threads) - (x->nr_threads < y->nr_threads); break;
-	case 3: r = cmp_double(x->cpu_pct, y->cpu_pct); break;
-	case 4: r = cmp_u64(x->nr_switches, y->nr_switches); break;
-	case 5: r = cmp_u64(x->nr_wakeups, y->nr_wakeups); break;
-	case 6: r = cmp_u64(x->nr_migrations, y->nr_migrations); break;
-	case 7: r = cmp_u64(x->latency.avg_ns, y->latency.avg_ns); break;
-	case 8: r = cmp_u64(x->latency.p99_ns, y->latency.p99_ns); break;
-	case 9: r = (x->last_cpu > y->last_cpu) - (x->last_cpu < y->last_cpu); break;
-	default: r = cmp_u64(x->has_scx ? x->dsq_id : UINT64_MAX, y->has_scx ? y->dsq_id : UINT64_MAX); break;
-	}
-	if (sc->desc)
-		r = -r;
-	if (!r)	/* ties: busier first, then pid */
-		r = cmp_double(y->cpu_pct, x->cpu_pct) ?: (x->pid > y->pid) - (x->pid < y->pid);
-	return r;
+static int cmp_int(int x, int y)
+{
+	return (x > y) - (x < y);
 }
 
-static int cmp_thread(const void *pa, const void *pb, void *ctx)
+static int cmp_task_row(const void *pa, const void *pb, void *ctx)
 {
 	const struct sort_ctx *sc = ctx;
-	const struct stats_thread *x = &sc->s->threads[*(const size_t *)pa];
-	const struct stats_thread *y = &sc->s->threads[*(const size_t *)pb];
+	const struct task_row *x = pa, *y = pb;
 	int r;
 
-	switch (sc->col) {
-	case 0: r = (x->tid > y->tid) - (x->tid < y->tid); break;
-	case 1: r = strcmp(x->comm, y->comm); break;
-	case 2: r = (x->prio > y->prio) - (x->prio < y->prio); break;
-	case 3: r = cmp_double(x->cpu_pct, y->cpu_pct); break;
-	case 4: r = cmp_u64(x->nr_switches, y->nr_switches); break;
-	case 5: r = cmp_u64(x->nr_wakeups, y->nr_wakeups); break;
-	case 6: r = cmp_u64(x->nr_migrations, y->nr_migrations); break;
-	case 7: r = cmp_u64(x->latency.avg_ns, y->latency.avg_ns); break;
-	case 8: r = cmp_u64(x->latency.p99_ns, y->latency.p99_ns); break;
-	case 9: r = (x->last_cpu > y->last_cpu) - (x->last_cpu < y->last_cpu); break;
-	case 10: r = (x->last_waker_pid > y->last_waker_pid) - (x->last_waker_pid < y->last_waker_pid); break;
-	default: r = cmp_u64(x->has_scx ? x->dsq_id : UINT64_MAX, y->has_scx ? y->dsq_id : UINT64_MAX); break;
+	switch (sc->kind) {
+	case CK_ID: r = cmp_int(x->id, y->id); break;
+	case CK_COMM: r = strcmp(x->t->comm, y->t->comm); break;
+	case CK_THREADS: r = cmp_u64(x->threads, y->threads); break;
+	case CK_PRIO: r = cmp_int(x->prio, y->prio); break;
+	case CK_CPU_PCT: r = cmp_double(x->t->cpu_pct, y->t->cpu_pct); break;
+	case CK_SW: r = cmp_u64(x->t->nr_switches, y->t->nr_switches); break;
+	case CK_WK: r = cmp_u64(x->t->nr_wakeups, y->t->nr_wakeups); break;
+	case CK_MIG: r = cmp_u64(x->t->nr_migrations, y->t->nr_migrations); break;
+	case CK_LAT_AVG: r = cmp_u64(x->t->latency.avg_ns, y->t->latency.avg_ns); break;
+	case CK_LAT_P99: r = cmp_u64(x->t->latency.p99_ns, y->t->latency.p99_ns); break;
+	case CK_LAST_CPU: r = cmp_int(x->t->last_cpu, y->t->last_cpu); break;
+	case CK_WAKER: r = cmp_int(x->waker, y->waker); break;
+	default:
+		r = cmp_u64(x->t->has_scx ? x->t->dsq_id : UINT64_MAX,
+			    y->t->has_scx ? y->t->dsq_id : UINT64_MAX);
+		break;
 	}
 	if (sc->desc)
 		r = -r;
-	if (!r)
-		r = cmp_double(y->cpu_pct, x->cpu_pct) ?: (x->tid > y->tid) - (x->tid < y->tid);
+	if (!r)	/* ties: busier first, then by id */
+		r = cmp_double(y->t->cpu_pct, x->t->cpu_pct) ?: cmp_int(x->id, y->id);
 	return r;
 }
 
@@ -858,156 +873,141 @@ static void table_footer(struct tui_buf *b, int y, int shown, int total, const c
 			    filter);
 }
 
-static void view_process(struct app *a, struct tui_buf *b)
+static void task_cell(const struct app *a, const struct task_row *row, enum col_kind k,
+		      char *v, size_t n, int *role)
 {
 	const struct stats_snapshot *s = &a->snap;
-	struct app_table *tb = &a->tab[TAB_PROCESS];
-	const int n = ARRAY_SIZE(proc_cols);
-	int xs[ARRAY_SIZE(proc_cols)], flex, rows, nrows = 0, top, *ids;
-	size_t *idx;
-	struct sort_ctx sc = {s, tb->sort, proc_cols[tb->sort].asc == tb->rev};
-	const char *f = a->filter[VIEW_PROCESS];
-	char title[128];
+	const struct stats_task *t = row->t;
 
-	snprintf(title, sizeof(title), "Processes (%zu)", s->nr_processes);
-	draw_title(a, b, title);
-	draw_summary(a, b, 1);
-	rows = b->h - 5;
-	if (!a->have_snap || rows < 1)
-		return;
-	flex = layout_cols(proc_cols, n, b->w, xs);
-	draw_header(b, 2, proc_cols, n, xs, flex, tb);
-	idx = xcalloc(MAX(s->nr_processes, (size_t)1), sizeof(*idx));
-	ids = xcalloc(MAX(s->nr_processes, (size_t)1), sizeof(*ids));
-	for (size_t i = 0; i < s->nr_processes; i++) {
-		char pid[16];
-
-		snprintf(pid, sizeof(pid), "%d", s->processes[i].pid);
-		if (!f[0] || app_filter_match(f, s->processes[i].comm) || app_filter_match(f, pid))
-			idx[nrows++] = i;
+	*role = !t->runtime_ns && !t->nr_switches ? R_DIM : R_TEXT;
+	switch (k) {
+	case CK_ID: snprintf(v, n, "%d", row->id); break;
+	case CK_COMM: snprintf(v, n, "%s%s", t->comm, row->on_cpu ? " *" : ""); break;
+	case CK_THREADS: snprintf(v, n, "%u", row->threads); break;
+	case CK_PRIO: snprintf(v, n, "%d", row->prio); break;
+	case CK_CPU_PCT:
+		snprintf(v, n, "%.1f", t->cpu_pct);
+		*role = tbuf_grad_role(t->cpu_pct / 100.0);
+		break;
+	case CK_SW: fmt_num(v, n, rate(s, t->nr_switches), a->localize); break;
+	case CK_WK: fmt_num(v, n, rate(s, t->nr_wakeups), a->localize); break;
+	case CK_MIG: fmt_num(v, n, rate(s, t->nr_migrations), a->localize); break;
+	case CK_LAT_AVG:
+		fmt_ns(v, n, t->latency.avg_ns);
+		*role = lat_role(t->latency.avg_ns);
+		break;
+	case CK_LAT_P99:
+		fmt_ns(v, n, t->latency.p99_ns);
+		*role = lat_role(t->latency.p99_ns);
+		break;
+	case CK_LAST_CPU: snprintf(v, n, "%d", t->last_cpu); break;
+	case CK_WAKER: snprintf(v, n, "%d", row->waker); break;
+	default: task_dsq(t->has_scx, t->dsq_id, v, n); break;
 	}
-	qsort_r(idx, (size_t)nrows, sizeof(*idx), cmp_proc, &sc);
+}
+
+/* A sorted, filtered, scrolling table of processes or threads from row y0. */
+static void task_table(struct app *a, struct tui_buf *b, int y0, struct app_table *tb,
+		       const struct col *cols, int n, struct task_row *rows, int nrows,
+		       int total, const char *what)
+{
+	struct sort_ctx sc = {&a->snap, tb->sort, cols[tb->sort].asc == tb->rev, cols[tb->sort].kind};
+	int xs[16], flex, top, height = b->h - 2 - y0 - 1, *ids;
+
+	if (height < 1 || n > (int)ARRAY_SIZE(xs))
+		return;
+	flex = layout_cols(cols, n, b->w, xs);
+	draw_header(b, y0, cols, n, xs, flex, tb);
+	qsort_r(rows, (size_t)nrows, sizeof(*rows), cmp_task_row, &sc);
+	ids = xcalloc((size_t)MAX(nrows, 1), sizeof(*ids));
 	for (int r = 0; r < nrows; r++)
-		ids[r] = s->processes[idx[r]].pid;
-	a->page_rows = rows;
-	top = table_follow(tb, ids, nrows, rows);
-	for (int r = 0; r < rows && top + r < nrows; r++) {
-		const struct stats_process *p = &s->processes[idx[top + r]];
-		int y = 3 + r;
-		char v[11][32];
+		ids[r] = rows[r].id;
+	a->page_rows = height;
+	top = table_follow(tb, ids, nrows, height);
+	for (int r = 0; r < height && top + r < nrows; r++) {
+		int y = y0 + 1 + r;
 
-		snprintf(v[0], 32, "%d", p->pid);
-		snprintf(v[1], 32, "%s", p->comm);
-		snprintf(v[2], 32, "%u", p->nr_threads);
-		snprintf(v[3], 32, "%.1f", p->cpu_pct);
-		fmt_num(v[4], 32, rate(s, p->nr_switches), a->localize);
-		fmt_num(v[5], 32, rate(s, p->nr_wakeups), a->localize);
-		fmt_num(v[6], 32, rate(s, p->nr_migrations), a->localize);
-		fmt_ns(v[7], 32, p->latency.avg_ns);
-		fmt_ns(v[8], 32, p->latency.p99_ns);
-		snprintf(v[9], 32, "%d", p->last_cpu);
-		task_dsq(p->has_scx, p->dsq_id, v[10], 32);
 		for (int c = 0; c < n; c++) {
-			int role = R_TEXT;
+			char v[48];
+			int role;
 
-			if (c == 3)
-				role = tbuf_grad_role(p->cpu_pct / 100.0);
-			else if (c == 7 || c == 8)
-				role = lat_role(c == 7 ? p->latency.avg_ns : p->latency.p99_ns);
-			else if (!p->runtime_ns && !p->nr_switches)
-				role = R_DIM;
-			cell(b, &proc_cols[c], xs[c], y, flex, role, v[c]);
+			task_cell(a, &rows[top + r], cols[c].kind, v, sizeof(v), &role);
+			cell(b, &cols[c], xs[c], y, flex, role, v);
 		}
 		if (top + r == tb->sel)
 			tbuf_style(b, 0, y, b->w, R_SELECTED, TA_BOLD);
 	}
-	table_footer(b, b->h - 2, nrows, (int)s->nr_processes, "processes", f);
-	free(idx);
+	table_footer(b, b->h - 2, nrows, total, what, a->filter[a->view]);
 	free(ids);
+}
+
+static bool row_matches(const char *f, const char *comm, int id)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", id);
+	return !f[0] || app_filter_match(f, comm) || app_filter_match(f, num);
+}
+
+static void view_process(struct app *a, struct tui_buf *b)
+{
+	const struct stats_snapshot *s = &a->snap;
+	struct task_row *rows;
+	char title[128];
+	int nrows = 0;
+
+	snprintf(title, sizeof(title), "Processes (%zu)", s->nr_processes);
+	draw_title(a, b, title);
+	draw_summary(a, b, 1);
+	if (!a->have_snap)
+		return;
+	rows = xcalloc(MAX(s->nr_processes, (size_t)1), sizeof(*rows));
+	for (size_t i = 0; i < s->nr_processes; i++) {
+		const struct stats_process *p = &s->processes[i];
+
+		if (row_matches(a->filter[VIEW_PROCESS], p->comm, p->pid))
+			rows[nrows++] = (struct task_row){.id = p->pid, .t = &p->task,
+							  .threads = p->nr_threads};
+	}
+	task_table(a, b, 2, &a->tab[TAB_PROCESS], proc_cols, ARRAY_SIZE(proc_cols), rows, nrows,
+		   (int)s->nr_processes, "processes");
+	free(rows);
 }
 
 static void view_thread(struct app *a, struct tui_buf *b)
 {
 	const struct stats_snapshot *s = &a->snap;
-	struct app_table *tb = &a->tab[TAB_THREAD];
-	const int n = ARRAY_SIZE(thread_cols);
-	int xs[ARRAY_SIZE(thread_cols)], flex, rows, nrows = 0, top, *ids;
 	const struct stats_process *p = stats_find_process(s, a->thread_pid);
-	struct sort_ctx sc = {s, tb->sort, thread_cols[tb->sort].asc == tb->rev};
-	const char *f = a->filter[VIEW_THREAD];
-	char title[128];
-	size_t *idx;
+	struct task_row *rows;
+	char title[128], sw[16], avg[16], p99[16];
+	int nrows = 0;
 
 	snprintf(title, sizeof(title), "Threads of %s (pid %d)", a->thread_comm, a->thread_pid);
 	draw_title(a, b, title);
-	rows = b->h - 5;
 	if (!p) {
 		tbuf_printf(b, 1, 2, -1, R_WARN, 0, "process %d has exited (q goes back)",
 			    a->thread_pid);
 		return;
 	}
-	{
-		char sw[16], avg[16], p99[16];
-
-		fmt_num(sw, sizeof(sw), rate(s, p->nr_switches), a->localize);
-		fmt_ns(avg, sizeof(avg), p->latency.avg_ns);
-		fmt_ns(p99, sizeof(p99), p->latency.p99_ns);
-		tbuf_printf(b, 0, 1, -1, R_TEXT, 0,
-			    " %u thread%s | cpu %.1f%% | sw %s/s | wakeup lat avg %s p99 %s",
-			    p->nr_threads, p->nr_threads == 1 ? "" : "s", p->cpu_pct, sw, avg, p99);
-	}
-	if (rows < 1)
-		return;
-	flex = layout_cols(thread_cols, n, b->w, xs);
-	draw_header(b, 2, thread_cols, n, xs, flex, tb);
-	idx = xcalloc(MAX(p->nr_threads, 1u), sizeof(*idx));
-	ids = xcalloc(MAX(p->nr_threads, 1u), sizeof(*ids));
+	fmt_num(sw, sizeof(sw), rate(s, p->nr_switches), a->localize);
+	fmt_ns(avg, sizeof(avg), p->latency.avg_ns);
+	fmt_ns(p99, sizeof(p99), p->latency.p99_ns);
+	tbuf_printf(b, 0, 1, -1, R_TEXT, 0,
+		    " %u thread%s | cpu %.1f%% | sw %s/s | wakeup lat avg %s p99 %s",
+		    p->nr_threads, p->nr_threads == 1 ? "" : "s", p->cpu_pct, sw, avg, p99);
+	rows = xcalloc(MAX(p->nr_threads, 1u), sizeof(*rows));
 	for (size_t i = p->first_thread; i < p->first_thread + p->nr_threads; i++) {
-		char tid[16];
+		const struct stats_thread *t = &s->threads[i];
 
-		snprintf(tid, sizeof(tid), "%d", s->threads[i].tid);
-		if (!f[0] || app_filter_match(f, s->threads[i].comm) || app_filter_match(f, tid))
-			idx[nrows++] = i;
+		if (row_matches(a->filter[VIEW_THREAD], t->comm, t->tid))
+			rows[nrows++] = (struct task_row){.id = t->tid, .t = &t->task,
+							  .prio = t->prio,
+							  .waker = t->last_waker_pid,
+							  .on_cpu = t->on_cpu};
 	}
-	qsort_r(idx, (size_t)nrows, sizeof(*idx), cmp_thread, &sc);
-	for (int r = 0; r < nrows; r++)
-		ids[r] = s->threads[idx[r]].tid;
-	a->page_rows = rows;
-	top = table_follow(tb, ids, nrows, rows);
-	for (int r = 0; r < rows && top + r < nrows; r++) {
-		const struct stats_thread *t = &s->threads[idx[top + r]];
-		int y = 3 + r;
-		char v[12][32];
-
-		snprintf(v[0], 32, "%d", t->tid);
-		snprintf(v[1], 32, "%s%s", t->comm, t->on_cpu ? " *" : "");
-		snprintf(v[2], 32, "%d", t->prio);
-		snprintf(v[3], 32, "%.1f", t->cpu_pct);
-		fmt_num(v[4], 32, rate(s, t->nr_switches), a->localize);
-		fmt_num(v[5], 32, rate(s, t->nr_wakeups), a->localize);
-		fmt_num(v[6], 32, rate(s, t->nr_migrations), a->localize);
-		fmt_ns(v[7], 32, t->latency.avg_ns);
-		fmt_ns(v[8], 32, t->latency.p99_ns);
-		snprintf(v[9], 32, "%d", t->last_cpu);
-		snprintf(v[10], 32, "%d", t->last_waker_pid);
-		task_dsq(t->has_scx, t->dsq_id, v[11], 32);
-		for (int c = 0; c < n; c++) {
-			int role = R_TEXT;
-
-			if (c == 3)
-				role = tbuf_grad_role(t->cpu_pct / 100.0);
-			else if (c == 7 || c == 8)
-				role = lat_role(c == 7 ? t->latency.avg_ns : t->latency.p99_ns);
-			else if (!t->runtime_ns && !t->nr_switches)
-				role = R_DIM;
-			cell(b, &thread_cols[c], xs[c], y, flex, role, v[c]);
-		}
-		if (top + r == tb->sel)
-			tbuf_style(b, 0, y, b->w, R_SELECTED, TA_BOLD);
-	}
-	table_footer(b, b->h - 2, nrows, (int)p->nr_threads, "threads", f);
-	free(idx);
-	free(ids);
+	task_table(a, b, 2, &a->tab[TAB_THREAD], thread_cols, ARRAY_SIZE(thread_cols), rows,
+		   nrows, (int)p->nr_threads, "threads");
+	free(rows);
 }
 
 /* ---- scheduler view ---- */
@@ -1055,7 +1055,7 @@ static void view_sched(struct app *a, struct tui_buf *b)
 	struct app_table *tb = &a->tab[TAB_DSQ];
 	const int n = ARRAY_SIZE(dsq_cols);
 	int xs[ARRAY_SIZE(dsq_cols)], flex, nrows = 0, top, *ids, y, chart_rows, dsq_rows, proc_rows;
-	struct sort_ctx sc = {s, tb->sort, dsq_cols[tb->sort].asc == tb->rev};
+	struct sort_ctx sc = {s, tb->sort, dsq_cols[tb->sort].asc == tb->rev, CK_NONE};
 	const char *f = a->filter[VIEW_SCHED];
 	char title[128];
 	size_t *idx;

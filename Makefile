@@ -86,8 +86,10 @@ include tests/build.mk
 # Objects are rebuilt when the compiler flags change (e.g. SANITIZE=1 and back),
 # so build/ never mixes instrumented and plain objects.
 FLAGS_STAMP := $(OUTPUT)/flags.stamp
+# Expanded now, so target-specific additions (tests' -I flags) never leak into it.
+STAMP_TEXT := $(CC) $(CFLAGS_BASE) $(SAN_FLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS)
 $(FLAGS_STAMP): FORCE | $(OUTPUT)
-	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@.tmp; \
+	@echo '$(STAMP_TEXT)' > $@.tmp; \
 	cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 
 # --version shows the git commit; the header is replaced only when it changes.

@@ -70,13 +70,30 @@ static int fsync_one(const char *path, const struct stat *st, int type, struct F
 
 int atomic_file_open(struct atomic_file *af, const char *path, unsigned flags)
 {
+	struct stat st;
 	int fd, err;
 
 	memset(af, 0, sizeof(*af));
 	if ((flags & ATOMIC_NOREPLACE) && fs_exists(path))
 		return -EEXIST;
 	af->flags = flags;
-	af->path = xstrdup(path);
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (!S_ISREG(st.st_mode)) {
+			/* A device, FIFO or socket: write through it, never rename over it. */
+			af->fp = fopen(path, "w");
+			if (!af->fp)
+				return err_errno();
+			af->path = xstrdup(path);
+			af->in_place = true;
+			return 0;
+		}
+		/* Follow a symlink: replace the file, keep the link. */
+		af->path = realpath(path, NULL);
+	}
+	if (!af->path)
+		af->path = xstrdup(path);
 	af->tmp_path = tmp_template(path);
 	fd = mkostemp(af->tmp_path, O_CLOEXEC);
 	if (fd < 0) {
@@ -109,8 +126,15 @@ int atomic_file_commit(struct atomic_file *af)
 		return -EBADF;
 	if (fflush(af->fp) || ferror(af->fp))
 		err = err_errno();
-	else if (fsync(fileno(af->fp)))
+	else if (!af->in_place && fsync(fileno(af->fp)))
 		err = err_errno();
+	if (af->in_place) {
+		if (fclose(af->fp) && !err)
+			err = err_errno();
+		af->fp = NULL;
+		atomic_file_abort(af);
+		return err;
+	}
 	if (fclose(af->fp) && !err)
 		err = err_errno();
 	af->fp = NULL;

@@ -7,10 +7,16 @@
  * output behind.
  *
  * Temporary names are "<dir>/.<name>.tmp.XXXXXX".
+ *
+ * An existing destination that is not a regular file is written in place:
+ * renaming over /dev/null (as root) or a FIFO would replace the device or the
+ * pipe with a regular file. A symlink is followed: the file it points to is
+ * replaced atomically, the link stays. A directory is refused (-EISDIR).
  */
 #ifndef SCX_COMMON_ATOMIC_H
 #define SCX_COMMON_ATOMIC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum atomic_flags {
@@ -19,10 +25,11 @@ enum atomic_flags {
 };
 
 struct atomic_file {
-	char *path;	/* final name (owned) */
-	char *tmp_path;	/* temporary name (owned) */
+	char *path;	/* final name (owned; the symlink's target when path was a link) */
+	char *tmp_path;	/* temporary name (owned); NULL when writing in place */
 	FILE *fp;	/* write here */
 	unsigned flags;
+	bool in_place;	/* the destination is a device, FIFO or socket */
 };
 
 /* Create the temporary file; af->fp is open for writing. */

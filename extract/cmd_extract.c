@@ -5,6 +5,7 @@
 static const struct cli_command *const extract_commands[] = {
 	&cmd_extract_mem,
 	&cmd_extract_sched_util,
+	&cmd_extract_sched,
 	NULL,
 };
 

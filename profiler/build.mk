@@ -25,3 +25,11 @@ $(OUTPUT)/completion/%: $(OUTPUT)/%
 	$(call msg,GEN,$@)
 	@mkdir -p $(@D)
 	$(Q)$< --generate=bash-completion > $@
+
+# The synthetic sample profile (scripts/gen-sample-profile): used by `make demo`,
+# extract and the tests. Too big for tests/data (about 6 MB), so it is generated.
+SAMPLE_PROFILE := $(OUTPUT)/sample/sample-profile.tar.gz
+$(SAMPLE_PROFILE): scripts/gen-sample-profile
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && rm -f $@ && scripts/gen-sample-profile -o $(@D) >/dev/null
+all: $(SAMPLE_PROFILE)

@@ -28,12 +28,22 @@
 /* Names used by upstream scx_characterize bundles (read, never written). */
 #define BUNDLE_UPSTREAM_MEM_DATA "perf.mem.data"
 #define BUNDLE_UPSTREAM_MEM_SCRIPT "perf.mem.script"
+/* gzip'ed tar archives: NAME.tar.gz, also accepted as NAME.tgz */
+#define BUNDLE_SUFFIX_TGZ ".tgz"
 
 /* process output directory: <profile>.out/ */
 #define PROCESS_OUT_SUFFIX ".out"
 #define PROCESS_MEM_JSONL "perf.jsonl"
 #define PROCESS_SCHED_JSONL "perf.sched.jsonl"
 #define PROCESS_SUMMARY "summary.json"
+
+/*
+ * perf script options that go with the field lists below: exact nanosecond
+ * times (the hint join compares them with CLOCK_MONOTONIC ns), and one line per
+ * sample even when callchains were recorded. process runs
+ *   perf script PERF_SCRIPT_ARGS -F <fields> -i <data>
+ */
+#define PERF_SCRIPT_ARGS "--ns", "-G"
 
 /* perf script -F field lists (perf prints fields in its own order, not this one). */
 #define PERF_MEM_SCRIPT_FIELDS "comm,tid,pid,time,cgroup,ip,addr,phys_addr,data_page_size,dso,sym"

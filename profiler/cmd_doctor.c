@@ -217,76 +217,70 @@ static const char *errno_name(int err)
 	}
 }
 
-/* Open the doctor object with only prog set to load. */
-static struct doctor_bpf *open_only(struct bpf_program *(*pick)(struct doctor_bpf *), int *err)
+/*
+ * Open the doctor object and load only the program named prog, so a failure is
+ * attributed to exactly one feature. On failure the check is set (what failed,
+ * errno, remedy) and NULL returned.
+ */
+static struct doctor_bpf *load_only(struct doctor_ctx *d, int id, const char *prog,
+				    const char *what, const char *remedy)
 {
 	struct doctor_bpf *skel = doctor_bpf__open();
 	struct bpf_program *p;
+	char eb[128];
+	int err;
 
 	if (!skel) {
-		*err = err_errno();
+		err = err_errno();
+		set(d, id, CHECK_UNKNOWN, remedy, "cannot open BPF object: %s", err_str(err));
 		return NULL;
 	}
 	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, p == pick(skel));
-	*err = 0;
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
+	err = doctor_bpf__load(skel);
+	if (err) {
+		set(d, id, bpf_err_status(err), remedy, "%s failed to load: %s (%s)", what,
+		    bpfutil_strerror(err, eb, sizeof(eb)), errno_name(err));
+		doctor_bpf__destroy(skel);
+		return NULL;
+	}
 	return skel;
 }
 
-static struct bpf_program *pick_switch(struct doctor_bpf *s)
+/* Attach failed: record why. */
+static void set_attach_failed(struct doctor_ctx *d, int id, const char *what, const char *remedy,
+			      const char *consequence)
 {
-	return s->progs.doctor_switch;
-}
+	int err = err_errno();
+	char eb[128];
 
-static struct bpf_program *pick_fentry(struct doctor_bpf *s)
-{
-	return s->progs.doctor_map_update;
-}
-
-static struct bpf_program *pick_iter(struct doctor_bpf *s)
-{
-	return s->progs.doctor_iter;
+	set(d, id, bpf_err_status(err), remedy, "%s loads, but attach failed: %s (%s)%s", what,
+	    bpfutil_strerror(err, eb, sizeof(eb)), errno_name(err), consequence);
 }
 
 static void check_tp_btf(struct doctor_ctx *d)
 {
 	const char *remedy = "run as root on a kernel with BTF (CONFIG_DEBUG_INFO_BTF=y)";
-	struct doctor_bpf *skel;
+	const char *what = "tp_btf/sched_switch";
+	struct doctor_bpf *skel = load_only(d, CHK_TP_BTF, "doctor_switch", what, remedy);
 	struct bpf_link *link;
-	char eb[128];
-	int err;
 
-	skel = open_only(pick_switch, &err);
-	if (!skel) {
-		set(d, CHK_TP_BTF, CHECK_UNKNOWN, remedy, "cannot open BPF object: %s",
-		    err_str(err));
+	if (!skel)
 		return;
-	}
-	err = doctor_bpf__load(skel);
-	if (err) {
-		set(d, CHK_TP_BTF, bpf_err_status(err), remedy,
-		    "tp_btf/sched_switch failed to load: %s (%s)",
-		    bpfutil_strerror(err, eb, sizeof(eb)), errno_name(err));
-		goto out;
-	}
 	link = bpf_program__attach(skel->progs.doctor_switch);
 	if (!link) {
-		err = err_errno();
-		set(d, CHK_TP_BTF, bpf_err_status(err), remedy,
-		    "tp_btf/sched_switch loaded but attach failed: %s (%s)",
-		    bpfutil_strerror(err, eb, sizeof(eb)), errno_name(err));
+		set_attach_failed(d, CHK_TP_BTF, what, remedy, "");
 		goto out;
 	}
 	/* Force a few context switches on this CPU. */
 	for (int i = 0; i < 20 && !skel->bss->counts.switches; i++)
 		usleep(1000);
 	if (skel->bss->counts.switches)
-		set(d, CHK_TP_BTF, CHECK_OK, NULL,
-		    "tp_btf/sched_switch loaded and attached; saw %llu context switches",
-		    (unsigned long long)skel->bss->counts.switches);
+		set(d, CHK_TP_BTF, CHECK_OK, NULL, "%s loaded and attached; saw %llu context switches",
+		    what, (unsigned long long)skel->bss->counts.switches);
 	else
 		set(d, CHK_TP_BTF, CHECK_UNKNOWN, NULL,
-		    "tp_btf/sched_switch attached but saw no context switch in 20 ms");
+		    "%s attached but saw no context switch in 20 ms", what);
 	bpf_link__destroy(link);
 out:
 	doctor_bpf__destroy(skel);
@@ -295,36 +289,22 @@ out:
 static void check_fentry(struct doctor_ctx *d)
 {
 	const char *remedy = "scxprof record --hints-mode auto falls back to poll mode";
-	struct doctor_bpf *skel;
+	const char *what = "fentry/bpf_map_update_value";
+	struct doctor_bpf *skel = load_only(d, CHK_FENTRY, "doctor_map_update", what, remedy);
 	struct bpf_link *link;
-	char eb[128];
-	int err;
 
-	skel = open_only(pick_fentry, &err);
 	if (!skel) {
-		set(d, CHK_FENTRY, CHECK_UNKNOWN, remedy, "cannot open BPF object: %s",
-		    err_str(err));
+		/* load_only's reason; add what it means for the recorder */
+		strncat(d->checks[CHK_FENTRY].reason, "; hint trace mode unavailable",
+			sizeof(d->checks[CHK_FENTRY].reason) - strlen(d->checks[CHK_FENTRY].reason) - 1);
 		return;
-	}
-	err = doctor_bpf__load(skel);
-	if (err) {
-		set(d, CHK_FENTRY, bpf_err_status(err), remedy,
-		    "fentry/bpf_map_update_value failed to load: %s (%s); hint trace mode "
-		    "unavailable",
-		    bpfutil_strerror(err, eb, sizeof(eb)), errno_name(err));
-		goto out;
 	}
 	link = bpf_program__attach(skel->progs.doctor_map_update);
 	if (!link) {
-		err = err_errno();
-		set(d, CHK_FENTRY, bpf_err_status(err), remedy,
-		    "fentry/bpf_map_update_value loads, but attach is refused: %s (%s); "
-		    "hint trace mode unavailable",
-		    bpfutil_strerror(err, eb, sizeof(eb)), errno_name(err));
+		set_attach_failed(d, CHK_FENTRY, what, remedy, "; hint trace mode unavailable");
 		goto out;
 	}
-	set(d, CHK_FENTRY, CHECK_OK, NULL,
-	    "fentry/bpf_map_update_value loads and attaches; hint trace mode available");
+	set(d, CHK_FENTRY, CHECK_OK, NULL, "%s loads and attaches; hint trace mode available", what);
 	bpf_link__destroy(link);
 out:
 	doctor_bpf__destroy(skel);
@@ -333,25 +313,15 @@ out:
 static void check_task_iter(struct doctor_ctx *d)
 {
 	const char *remedy = "needs root and a kernel with BPF task storage and iterators (5.11+)";
-	struct doctor_bpf *skel;
+	const char *what = "iter/task with a task-storage map";
+	struct doctor_bpf *skel = load_only(d, CHK_TASK_ITER, "doctor_iter", what, remedy);
 	struct bpf_link *link = NULL;
 	__u64 magic = DOCTOR_STORAGE_MAGIC;
 	int err, pidfd = -1, iter_fd = -1;
-	char eb[128], buf[64];
+	char buf[64];
 
-	skel = open_only(pick_iter, &err);
-	if (!skel) {
-		set(d, CHK_TASK_ITER, CHECK_UNKNOWN, remedy, "cannot open BPF object: %s",
-		    err_str(err));
+	if (!skel)
 		return;
-	}
-	err = doctor_bpf__load(skel);
-	if (err) {
-		set(d, CHK_TASK_ITER, bpf_err_status(err), remedy,
-		    "iter/task with a task-storage map failed to load: %s (%s)",
-		    bpfutil_strerror(err, eb, sizeof(eb)), errno_name(err));
-		goto out;
-	}
 	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (pidfd < 0 || bpf_map_update_elem(bpf_map__fd(skel->maps.doctor_storage), &pidfd,
 					     &magic, BPF_ANY)) {
@@ -363,9 +333,7 @@ static void check_task_iter(struct doctor_ctx *d)
 	}
 	link = bpf_program__attach_iter(skel->progs.doctor_iter, NULL);
 	if (!link) {
-		err = err_errno();
-		set(d, CHK_TASK_ITER, bpf_err_status(err), remedy, "iter/task attach failed: %s",
-		    bpfutil_strerror(err, eb, sizeof(eb)));
+		set_attach_failed(d, CHK_TASK_ITER, what, remedy, "");
 		goto out;
 	}
 	iter_fd = bpf_iter_create(bpf_link__fd(link));

@@ -10,6 +10,7 @@ extern const struct cli_command cmd_process;	/* profiler/cmd_process.c */
 extern const struct cli_command cmd_extract;	/* extract/cmd_extract.c */
 extern const struct cli_command cmd_extract_mem;	/* extract/cmd_mem.c */
 extern const struct cli_command cmd_extract_sched_util;	/* extract/cmd_sched_util.c */
+extern const struct cli_command cmd_extract_sched;	/* extract/cmd_sched_util.c (hidden alias) */
 extern const struct cli_command cmd_doctor;	/* profiler/cmd_doctor.c */
 
 #endif

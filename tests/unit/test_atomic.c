@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 
 #include "common/atomic.h"
 #include "common/fs.h"
@@ -130,6 +132,82 @@ static void atomic_file__write_error__commit_fails_and_cleans(void **state)
 	assert_false(fs_exists(p));
 	assert_int_equal(count_entries(test_tmpdir(), ".full.txt.tmp."), 0);
 	free(p);
+}
+
+static void atomic_file__device_or_fifo__written_in_place(void **state)
+{
+	char *fifo = path_in("out.fifo");
+	struct atomic_file af;
+	struct stat st;
+
+	/*
+	 * A character device stays one (renaming over /dev/null as root would replace
+	 * it). A private node of the null device keeps the test off the real /dev/null.
+	 */
+	char *dev = path_in("null.dev");
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+		assert_int_equal(atomic_file_open(&af, dev, 0), 0);
+		assert_true(af.in_place);
+		fputs("discarded", af.fp);
+		assert_int_equal(atomic_file_commit(&af), 0);
+		assert_int_equal(stat(dev, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		assert_int_equal(count_entries(test_tmpdir(), ".null.dev.tmp."), 0);
+		unlink(dev);
+	} else {
+		printf("SKIP: %s: device part needs root (mknod)\n", __func__);
+	}
+	free(dev);
+
+	/* A FIFO receives the data and stays a FIFO. */
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char buf[16] = "";
+		FILE *fp = fopen(fifo, "r");
+		size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+		_exit(n == 5 && !strcmp(buf, "hello") ? 0 : 1);
+	}
+	assert_int_equal(atomic_file_open(&af, fifo, 0), 0);
+	fputs("hello", af.fp);
+	assert_int_equal(atomic_file_commit(&af), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	unlink(fifo);
+	free(fifo);
+}
+
+static void atomic_file__symlink__target_replaced_link_kept(void **state)
+{
+	char *target = path_in("real.json"), *link = path_in("link.json");
+	struct atomic_file af;
+	struct stat st;
+	char *back;
+
+	fclose(fopen(target, "w"));
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(atomic_file_open(&af, link, 0), 0);
+	fputs("new", af.fp);
+	assert_int_equal(atomic_file_commit(&af), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	back = test_read_file(target, NULL);
+	assert_string_equal(back, "new");
+	free(back);
+	unlink(link);
+	unlink(target);
+	free(target);
+	free(link);
+}
+
+static void atomic_file__directory__eisdir(void **state)
+{
+	struct atomic_file af;
+
+	assert_int_equal(atomic_file_open(&af, test_tmpdir(), 0), -EISDIR);
 }
 
 static void staging_dir__commit__renamed_with_contents(void **state)
@@ -260,6 +338,9 @@ int main(void)
 		cmocka_unit_test(atomic_file__noreplace__existing_refused),
 		cmocka_unit_test(atomic_file__missing_directory__error),
 		cmocka_unit_test(atomic_file__write_error__commit_fails_and_cleans),
+		cmocka_unit_test(atomic_file__device_or_fifo__written_in_place),
+		cmocka_unit_test(atomic_file__symlink__target_replaced_link_kept),
+		cmocka_unit_test(atomic_file__directory__eisdir),
 		cmocka_unit_test(staging_dir__commit__renamed_with_contents),
 		cmocka_unit_test(staging_dir__abort__nothing_left),
 		cmocka_unit_test(staging_dir__exists__refused_before_and_at_commit),

@@ -492,38 +492,29 @@ unsigned collector_read_cpus(struct collector *c, struct scxtop_cpu_stats *out, 
 	return nr;
 }
 
+struct task_cb {
+	collector_task_fn fn;
+	void *ctx;
+};
+
+static void on_task_rec(void *ctx, const void *rec)
+{
+	struct task_cb *cb = ctx;
+	struct scxtop_task_rec r;
+
+	memcpy(&r, rec, sizeof(r));	/* the buffer is not aligned for the record */
+	cb->fn(cb->ctx, &r);
+}
+
 int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx)
 {
-	struct scxtop_task_rec recs[32];
-	size_t have = 0;
-	int fd, err = 0;
-	ssize_t n;
+	struct task_cb cb = {fn, ctx};
 
 	if (!c->iter_link)
 		return -EOPNOTSUPP;
-	fd = bpf_iter_create(bpf_link__fd(c->iter_link));
-	if (fd < 0)
-		return err_errno();
-	for (;;) {
-		n = read(fd, (char *)recs + have, sizeof(recs) - have);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			err = err_errno();
-			break;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-		size_t whole = have / sizeof(recs[0]);
-		/* runtime_ns of a running task is up to date: the iterator added it */
-		for (size_t i = 0; i < whole; i++)
-			fn(ctx, &recs[i]);
-		have -= whole * sizeof(recs[0]);
-		memmove(recs, (char *)recs + whole * sizeof(recs[0]), have);
-	}
-	close(fd);
-	return err;
+	/* runtime_ns of a running task is up to date: the iterator added it */
+	return bpfutil_iter_read(bpf_link__fd(c->iter_link), sizeof(struct scxtop_task_rec),
+				 on_task_rec, &cb);
 }
 
 uint32_t collector_epoch_advance(struct collector *c)

@@ -14,6 +14,7 @@
 #include "bpf/scxtop_scx.skel.h"
 #include "common/bpfutil.h"
 #include "common/err.h"
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -31,17 +32,9 @@ struct scx_source {
 static int read_line(const char *root, const char *rel, char *buf, size_t n)
 {
 	char path[512];
-	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s%s", root ? root : "", rel);
-	fp = fopen(path, "r");
-	if (!fp)
-		return err_errno();
-	if (!fgets(buf, (int)n, fp))
-		buf[0] = '\0';
-	fclose(fp);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	return fs_read_line(path, buf, n);
 }
 
 /* sysfs part of the probe: state and scheduler name. false: no sched_ext. */
@@ -257,33 +250,15 @@ static int read_dsqs(struct scx_source *s, struct stats_raw *r)
 	return 0;
 }
 
+static void on_scx_task(void *ctx, const void *rec)
+{
+	memcpy(stats_raw_add_scx_task(ctx), rec, sizeof(struct scxtop_scx_task_rec));
+}
+
 static int read_tasks(struct scx_source *s, struct stats_raw *r)
 {
-	struct scxtop_scx_task_rec rec;
-	size_t have = 0;
-	int fd = bpf_iter_create(bpf_link__fd(s->iter_link)), err = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return err_errno();
-	for (;;) {
-		n = read(fd, (char *)&rec + have, sizeof(rec) - have);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			err = err_errno();
-			break;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-		if (have == sizeof(rec)) {
-			*stats_raw_add_scx_task(r) = rec;
-			have = 0;
-		}
-	}
-	close(fd);
-	return err;
+	return bpfutil_iter_read(bpf_link__fd(s->iter_link), sizeof(struct scxtop_scx_task_rec),
+				 on_scx_task, r);
 }
 
 int scx_source_read(struct scx_source *s, struct stats_raw *r)

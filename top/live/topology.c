@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/fs.h"
 #include "common/hashmap.h"
 #include "common/strbuf.h"
 #include "common/util.h"
@@ -70,29 +71,24 @@ void cpulist_format(struct strbuf *out, const int *cpus, unsigned n)
 	}
 }
 
-/* Read a small sysfs file under root into buf (trailing newline removed). */
+/* The first line of a sysfs file under root into buf. */
 static int read_file(const char *root, char *buf, size_t n, const char *fmt, ...) __printf(4, 5);
 
 static int read_file(const char *root, char *buf, size_t n, const char *fmt, ...)
 {
 	char rel[256], path[512];
-	va_list ap;
-	FILE *fp;
 	size_t len;
+	va_list ap;
+	int err;
 
 	va_start(ap, fmt);
 	vsnprintf(rel, sizeof(rel), fmt, ap);
 	va_end(ap);
 	snprintf(path, sizeof(path), "%s%s", root, rel);
-	fp = fopen(path, "r");
-	if (!fp)
-		return err_errno();
-	len = fread(buf, 1, n - 1, fp);
-	fclose(fp);
-	buf[len] = '\0';
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+	err = fs_read_line(path, buf, n);
+	for (len = strlen(buf); !err && len && buf[len - 1] == ' ';)
 		buf[--len] = '\0';
-	return 0;
+	return err;
 }
 
 static int read_int(const char *root, int *out, const char *fmt, ...) __printf(3, 4);

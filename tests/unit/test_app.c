@@ -5,6 +5,7 @@
  * (UPDATE_GOLDEN=1 rewrites them; review the diff).
  */
 #include "test_common.h"
+#include "stats_fixture.h"
 
 #include <sys/stat.h>
 
@@ -32,16 +33,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define ADD_LAT(st, ns, n)                                                                         \
-	do {                                                                                       \
-		(st)->lat_hist[scxtop_lat_slot(ns)] += (n);                                        \
-		(st)->lat_samples += (n);                                                          \
-		(st)->lat_total_ns += (uint64_t)(ns) * (n);                                        \
-		if (!(st)->lat_min_ns || (ns) < (st)->lat_min_ns)                                  \
-			(st)->lat_min_ns = (ns);                                                   \
-		if ((ns) > (st)->lat_max_ns)                                                       \
-			(st)->lat_max_ns = (ns);                                                   \
-	} while (0)
 
 static struct scxtop_task_rec *task(struct stats_raw *r, int tid, int tgid, const char *comm,
 				    const char *leader, uint64_t runtime, uint64_t sw, int cpu)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "test_common.h"
+#include "stats_fixture.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -10,17 +11,6 @@
 #include "top/live/stats.h"
 #include "top/live/topology.h"
 
-/* Record n latency samples of value ns into a CPU or task stats struct. */
-#define ADD_LAT(st, ns, n)                                                                         \
-	do {                                                                                       \
-		(st)->lat_hist[scxtop_lat_slot(ns)] += (n);                                        \
-		(st)->lat_samples += (n);                                                          \
-		(st)->lat_total_ns += (uint64_t)(ns) * (n);                                        \
-		if (!(st)->lat_min_ns || (ns) < (st)->lat_min_ns)                                  \
-			(st)->lat_min_ns = (ns);                                                   \
-		if ((ns) > (st)->lat_max_ns)                                                       \
-			(st)->lat_max_ns = (ns);                                                   \
-	} while (0)
 
 static struct topology topo64, topo_off;
 

@@ -306,6 +306,32 @@ static void running_task(const struct app *a, int pid, char *buf, size_t n)
 		snprintf(buf, n, "pid %d", pid);
 }
 
+/* The header line of node n's CPUs (n == nr_nodes: offline CPUs / unknown node). */
+static void node_header(struct tui_buf *b, int y, const struct stats_snapshot *s, unsigned n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct stats_group *g;
+
+	if (n >= s->nr_nodes) {
+		tbuf_text(b, 0, y, -1, R_HEADER, TA_BOLD, " Offline / unknown node");
+		return;
+	}
+	g = &s->nodes[n];
+	cpulist_format(&sb, g->cpus, g->nr_cpus);
+	tbuf_printf(b, 0, y, -1, R_HEADER, TA_BOLD,
+		    " Node %d  CPUs %s  util avg %.1f%% max %.1f%% min %.1f%%", g->id, sb.buf,
+		    g->util_pct, g->util_max_pct, g->util_min_pct);
+	strbuf_release(&sb);
+}
+
+/* "lines 1-19 of 24" under a scrolled list, when it does not fit. */
+static void scroll_footer(struct tui_buf *b, int y, int sc, int rows, unsigned total)
+{
+	if ((int)total > rows)
+		tbuf_printf(b, 0, y, -1, R_DIM, 0, " lines %d-%d of %u (Up/Down, PgUp/PgDn)",
+			    sc + 1, MIN(sc + rows, (int)total), total);
+}
+
 /* Detailed CPU table: one row per CPU, grouped by node. */
 static void cpu_detailed(struct app *a, struct tui_buf *b, int y0, int rows,
 			 const struct chart_ctx *cc)
@@ -313,7 +339,6 @@ static void cpu_detailed(struct app *a, struct tui_buf *b, int y0, int rows,
 	const struct stats_snapshot *s = &a->snap;
 	int lines = 0, sc, x, chart_w;
 	bool rates, lat, run, freq;
-	struct strbuf sb = STRBUF_INIT;
 	int avail;
 
 	/* "   CPU LLC " 11, brackets 2, value 8; optional columns while the chart keeps 10 */
@@ -371,21 +396,8 @@ static void cpu_detailed(struct app *a, struct tui_buf *b, int y0, int rows,
 		if (off_group && !noff)
 			break;
 		line = lines++ - sc;
-		if (line >= 0 && line < rows) {
-			if (!off_group) {
-				const struct stats_group *g = &s->nodes[n];
-
-				strbuf_reset(&sb);
-				cpulist_format(&sb, g->cpus, g->nr_cpus);
-				tbuf_printf(b, 0, y0 + 1 + line, -1, R_HEADER, TA_BOLD,
-					    " Node %d  CPUs %s  util avg %.1f%% max %.1f%% min %.1f%%",
-					    g->id, sb.buf, g->util_pct, g->util_max_pct,
-					    g->util_min_pct);
-			} else {
-				tbuf_text(b, 0, y0 + 1 + line, -1, R_HEADER, TA_BOLD,
-					  " Offline / unknown node");
-			}
-		}
+		if (line >= 0 && line < rows)
+			node_header(b, y0 + 1 + line, s, n);
 		for (unsigned i = 0; i < s->nr_cpus; i++) {
 			const struct stats_cpu *c = &s->cpus[i];
 			char v[16], sw[16], wk[16], mig[16], p50[16], p99[16], task[48];
@@ -446,10 +458,7 @@ static void cpu_detailed(struct app *a, struct tui_buf *b, int y0, int rows,
 			}
 		}
 	}
-	if ((int)total > rows)
-		tbuf_printf(b, 0, y0 + 1 + rows, -1, R_DIM, 0, " lines %d-%d of %u (Up/Down, PgUp/PgDn)",
-			    sc + 1, MIN(sc + rows, (int)total), total);
-	strbuf_release(&sb);
+	scroll_footer(b, y0 + 1 + rows, sc, rows, total);
 }
 
 /* Grid of CPUs for machines with more CPUs than rows: several per line. */
@@ -461,7 +470,6 @@ static void cpu_grid(struct app *a, struct tui_buf *b, int y0, int rows,
 	int cw = (b->w - (cols - 1) * 2) / cols, chart_w = MAX(cw - 12, 1);
 	int lines = 0, sc;
 	unsigned total = 0, noff = 0;
-	struct strbuf sb = STRBUF_INIT;
 
 	for (unsigned n = 0; n < s->nr_nodes; n++)
 		total += 1 + (s->nodes[n].nr_cpus + (unsigned)cols - 1) / (unsigned)cols;
@@ -480,21 +488,8 @@ static void cpu_grid(struct app *a, struct tui_buf *b, int y0, int rows,
 		if (off_group && !noff)
 			break;
 		line = lines++ - sc;
-		if (line >= 0 && line < rows) {
-			strbuf_reset(&sb);
-			if (!off_group) {
-				const struct stats_group *g = &s->nodes[n];
-
-				cpulist_format(&sb, g->cpus, g->nr_cpus);
-				tbuf_printf(b, 0, y0 + 1 + line, -1, R_HEADER, TA_BOLD,
-					    " Node %d  CPUs %s  avg %.1f%% max %.1f%% min %.1f%%",
-					    g->id, sb.buf, g->util_pct, g->util_max_pct,
-					    g->util_min_pct);
-			} else {
-				tbuf_text(b, 0, y0 + 1 + line, -1, R_HEADER, TA_BOLD,
-					  " Offline / unknown node");
-			}
-		}
+		if (line >= 0 && line < rows)
+			node_header(b, y0 + 1 + line, s, n);
 		for (unsigned i = 0; i < s->nr_cpus; i++) {
 			const struct stats_cpu *c = &s->cpus[i];
 			char v[16];
@@ -523,10 +518,7 @@ static void cpu_grid(struct app *a, struct tui_buf *b, int y0, int rows,
 					tbuf_grad_role(frac_of(cc, mv)), TA_BOLD, v);
 		}
 	}
-	if ((int)total > rows)
-		tbuf_printf(b, 0, y0 + 1 + rows, -1, R_DIM, 0, " lines %d-%d of %u (Up/Down, PgUp/PgDn)",
-			    sc + 1, MIN(sc + rows, (int)total), total);
-	strbuf_release(&sb);
+	scroll_footer(b, y0 + 1 + rows, sc, rows, total);
 }
 
 static void view_cpu(struct app *a, struct tui_buf *b)

@@ -390,6 +390,88 @@ static void screens__events_view__log_and_program_status(void **state)
 	app_release(&a);
 }
 
+/* A 256-CPU machine (4 nodes, 16 LLCs of 16 CPUs) written under the scratch dir. */
+static void write_file(const char *path, const char *text)
+{
+	char *dir = fs_dirname(path);
+	FILE *fp;
+
+	assert_int_equal(fs_mkdir_p(dir, 0755), 0);
+	free(dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static const char *make_256_cpus(void)
+{
+	static char root[512];
+	char path[1024], text[64];
+
+	snprintf(root, sizeof(root), "%s/cpu256", test_tmpdir());
+	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/possible", root);
+	write_file(path, "0-255\n");
+	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", root);
+	write_file(path, "0-255\n");
+	for (int c = 0; c < 256; c++) {
+		snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/cpu%d/cache/index0/type",
+			 root, c);
+		write_file(path, "Unified\n");
+		snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/cpu%d/cache/index0/level",
+			 root, c);
+		write_file(path, "3\n");
+		snprintf(path, sizeof(path),
+			 "%s/sys/devices/system/cpu/cpu%d/cache/index0/shared_cpu_list", root, c);
+		snprintf(text, sizeof(text), "%d-%d\n", c / 16 * 16, c / 16 * 16 + 15);
+		write_file(path, text);
+	}
+	for (int n = 0; n < 4; n++) {
+		snprintf(path, sizeof(path), "%s/sys/devices/system/node/node%d/cpulist", root, n);
+		snprintf(text, sizeof(text), "%d-%d\n", n * 64, n * 64 + 63);
+		write_file(path, text);
+	}
+	return root;
+}
+
+/* Render; every line fits the width (in characters). Returns the text (caller frees). */
+static char *render_text(struct app *a, int w, int h)
+{
+	struct tui_buf b;
+	struct strbuf sb = STRBUF_INIT;
+
+	tbuf_init(&b, w, h, false);
+	app_render(a, &b);
+	tbuf_to_text(&b, &sb);
+	tbuf_release(&b);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void screens__256_cpus__grid_scrolls_to_the_last_cpu(void **state)
+{
+	struct topology t;
+	struct app a;
+	char *txt;
+
+	assert_int_equal(topology_load(&t, make_256_cpus()), 0);
+	assert_int_equal(t.nr_llcs, 16);
+	assert_int_equal(t.nr_nodes, 4);
+	app_setup(&a, &t, false);
+	check_screen(&a, 80, 24, false, "cpu_256cpu_80x24");
+	check_screen(&a, 200, 50, false, "cpu_256cpu_200x50");
+	/* End scrolls to the last lines: CPU 255 and the footer */
+	render(&a);
+	app_key(&a, TK_END);
+	txt = render_text(&a, 80, 24);
+	assert_non_null(strstr(txt, " 255 "));
+	assert_non_null(strstr(txt, "of 92 (Up/Down"));
+	free(txt);
+	keys(&a, "l");
+	check_screen(&a, 120, 24, false, "llc_256cpu_120x24");
+	app_release(&a);
+	topology_release(&t);
+}
+
 /* ---- colours ---- */
 
 static void colours__thresholds__gradient_and_latency(void **state)
@@ -588,6 +670,7 @@ int main(void)
 		cmocka_unit_test(screens__wide_terminal__more_columns),
 		cmocka_unit_test(screens__64_cpus__grid_at_80x24_detail_when_tall),
 		cmocka_unit_test(screens__offline_cpus__listed_apart),
+		cmocka_unit_test(screens__256_cpus__grid_scrolls_to_the_last_cpu),
 		cmocka_unit_test(screens__sched_ext_data__dsq_tables),
 		cmocka_unit_test(screens__ascii_and_tiny__never_garbled),
 		cmocka_unit_test(screens__sparkline_history__after_updates),

@@ -45,7 +45,16 @@ struct tui {
 	bool streaming;
 	FILE *log_fp;
 	struct strbuf pending_msgs;	/* config messages shown once the UI runs */
+	struct strbuf startup_log;	/* diagnostics while loading BPF (no --log-file) */
 };
+
+/* Before the screen is ours: keep diagnostics (libbpf at -v) for later. */
+static void log_to_startup(void *ctx, enum log_level level, const char *line)
+{
+	struct tui *t = ctx;
+
+	strbuf_addf(&t->startup_log, "%s\n", line);
+}
 
 static void log_to_app(void *ctx, enum log_level level, const char *line)
 {
@@ -350,6 +359,7 @@ int live_tui(const struct live_opts *o)
 
 	config_defaults(&cfg);
 	strbuf_init(&t->pending_msgs, 0);
+	strbuf_init(&t->startup_log, 0);
 	t->timer_fd = -1;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		pr_err("the TUI needs a terminal on stdin and stdout (for scripts: --headless)");
@@ -390,9 +400,20 @@ int live_tui(const struct live_opts *o)
 		}
 	}
 
-	/* BPF first, so a failure is one line on a normal terminal */
+	/*
+	 * BPF first, so a failure is one line on a normal terminal; what libbpf
+	 * says meanwhile (-v) goes to the log file, or is held back.
+	 */
+	if (t->log_fp)
+		log_set_file(t->log_fp);
+	else
+		log_set_sink(log_to_startup, t);
 	err = sampler_open(&t->smp, &so, why, sizeof(why));
 	if (err) {
+		if (t->log_fp)
+			fprintf(t->log_fp, "%s: %s\n", log_prog(), why);
+		log_set_file(NULL);
+		fputs(t->startup_log.buf, stderr);	/* empty unless -v */
 		pr_err("%s", why);
 		goto out;
 	}
@@ -462,6 +483,14 @@ int live_tui(const struct live_opts *o)
 		app_message(&t->app, R_WARN, "config: %s%s", t->pending_msgs.buf,
 			    nl && nl[1] ? " (and more: see the help view)" : "");
 	}
+	if (t->startup_log.len) {
+		/* -v without --log-file: the last thing libbpf said, on the status line */
+		char *last;
+
+		strbuf_rtrim(&t->startup_log);
+		last = strrchr(t->startup_log.buf, '\n');
+		app_message(&t->app, R_DIM, "%s", last ? last + 1 : t->startup_log.buf);
+	}
 	i = app_wants_stream(&t->app);
 	if (i)
 		set_stream(t);
@@ -488,6 +517,7 @@ out:
 	if (t->log_fp)
 		fclose(t->log_fp);
 	strbuf_release(&t->pending_msgs);
+	strbuf_release(&t->startup_log);
 	config_release(&cfg);
 	free(t);
 	return ret;

@@ -98,6 +98,18 @@ sys.exit(1 if bad else 0)
 PYEOF
 ok "busy CPU 1, the spinner with its runtime on CPU 1, switches and wakeups on both CPUs"
 
+# --limit 0 --all-tasks: every process and thread, idle ones included
+run_rc 0 "$SCXTOP" --headless --iterations 1 --interval-ms 200 --limit 0 --all-tasks
+printf '%s\n' "$OUT" >"$T/all.json"
+"$PY" - "$T/all.json" <<'PYEOF' || fail "--limit 0 --all-tasks did not list every task"
+import json, sys
+r = json.load(open(sys.argv[1]))
+p, t = r["process"], r["thread"]
+sys.exit(0 if p["shown"] == p["total_processes"] == len(p["processes"]) > 1
+         and t["shown"] == t["total_threads"] >= p["total_processes"] else 1)
+PYEOF
+ok "--limit 0 --all-tasks lists every process and thread"
+
 # without sched_ext the record says so (never an error)
 if [ ! -d /sys/kernel/sched_ext ]; then
 	expect_match "$(head -n 1 "$T/stats.jsonl")" '"scheduler":\{"state":"unsupported"' "no sched_ext: scheduler state unsupported"

@@ -11,9 +11,11 @@
 
 const char *const live_color_modes[] = {"auto", "256", "16", "mono", NULL};
 
+#define LIMIT_UNSET UINT64_MAX
+
 static int tui_run(const struct cli_ctx *cli, int argc, char **argv)
 {
-	struct live_opts o = {0};
+	struct live_opts o = {.limit = LIMIT_UNSET};
 	int ret, argi;
 
 	ret = cli_parse(cli, argc, argv, &o, &argi);
@@ -21,10 +23,10 @@ static int tui_run(const struct cli_ctx *cli, int argc, char **argv)
 		return ret;
 	if (argi < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
-	if (!o.headless && (o.interval_ms || o.limit || o.all_tasks))
+	if (!o.headless && (o.interval_ms || o.limit != LIMIT_UNSET || o.all_tasks))
 		return cli_usage_error(cli, "--interval-ms, --limit and --all-tasks need --headless");
-	if (o.headless && !o.limit)
-		o.limit = 50;
+	if (o.limit == LIMIT_UNSET)
+		o.limit = 50;	/* --limit 0 means all */
 	log_add_verbosity(o.verbose);
 	bpfutil_setup_logging();
 	return o.headless ? live_headless(&o) : live_tui(&o);

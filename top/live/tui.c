@@ -355,7 +355,7 @@ int live_tui(const struct live_opts *o)
 	struct tui_config cfg;
 	struct sampler_opts so = {.on_event = on_event, .ctx = t};
 	char why[512];
-	int err, ret = EXIT_FAIL, i;
+	int err, ret = EXIT_FAIL;
 
 	config_defaults(&cfg);
 	strbuf_init(&t->pending_msgs, 0);
@@ -491,14 +491,13 @@ int live_tui(const struct live_opts *o)
 		last = strrchr(t->startup_log.buf, '\n');
 		app_message(&t->app, R_DIM, "%s", last ? last + 1 : t->startup_log.buf);
 	}
-	i = app_wants_stream(&t->app);
-	if (i)
+	if (app_wants_stream(&t->app))
 		set_stream(t);
 	arm_timer(t);
 	err = loop(t, o->iterations);
 	endwin();
 	log_set_file(NULL);
-	ret = err ? EXIT_FAIL : (sigwatch_count() && !o->iterations ? EXIT_OK : EXIT_OK);
+	ret = err ? EXIT_FAIL : EXIT_OK;	/* q, --iterations or a signal: a normal end */
 	if (err)
 		err_log(err, "event loop");
 out:

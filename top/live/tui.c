@@ -233,6 +233,8 @@ static void set_stream(struct tui *t)
 		return;
 	collector_set_stream(sampler_collector(t->smp), want, 0);
 	t->streaming = want;
+	/* programs attached on demand changed state */
+	t->app.progs = sampler_programs(t->smp, &t->app.nr_progs);
 	if (!want) {
 		collector_drain(sampler_collector(t->smp));
 		event_log_flush(&t->app.events);

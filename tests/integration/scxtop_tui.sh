@@ -112,6 +112,10 @@ keys "clear; $SCXTOP --view events; echo TERM_EXIT=\$?" Enter
 wait_for "^ scxtop \| Events"
 wait_for "sched_switch +[0-9]"
 ok "the events view streams events"
+wait_for "BPF programs: [0-9]+ attached, 0 on demand"
+ok "the stream attached the on-demand programs (sched_wakeup, fork, exit, ...)"
+wait_for "sched_wakeup +[0-9]"
+ok "sched_wakeup records arrive once the stream is on"
 pane=$(tm display -p -t t "#{pane_pid}")
 kill -TERM "$(pgrep -P "$pane" -x scxtop)"
 wait_for "^TERM_EXIT=0"

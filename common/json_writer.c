@@ -4,6 +4,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* The UTF-8 encoding of U+FFFD REPLACEMENT CHARACTER. */
 static const char utf8_replacement[] = "\xef\xbf\xbd";
@@ -74,6 +78,55 @@ static const unsigned char json_special[256] = {
 	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
 };
 
+/*
+ * The first byte at p that needs attention (json_special), 8 bytes at a time:
+ * for each test the lowest flagged byte is exact, so the lowest of all is too.
+ */
+static const unsigned char *plain_run_end(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	/* 16 at a time: a signed "< 0x20" also catches bytes >= 0x80 */
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+		      space = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+			_mm_cmplt_epi8(v, space)));
+
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	while (end - p >= 8) {
+		uint64_t v, q, b, m;
+
+		memcpy(&v, p, 8);
+		q = v ^ ('"' * ones);
+		b = v ^ ('\\' * ones);
+		m = (((v - 0x20 * ones) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b) | v) & highs;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && !json_special[*p])
+		p++;
+	return p;
+}
+
+size_t json_plain_len(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	return (size_t)(plain_run_end(p, p + len) - p);
+}
+
 void json_escape(struct strbuf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -83,6 +136,7 @@ void json_escape(struct strbuf *out, const char *s, size_t len)
 	strbuf_addch(out, '"');
 	while (p < end) {
 		run = p;
+		p = plain_run_end(p, end);
 		while (p < end && !json_special[*p])
 			p++;
 		if (p > run)

@@ -85,6 +85,11 @@ static inline void jw_kv_bool(struct json_writer *w, const char *k, bool v)
 
 /* Append s (len bytes) as a quoted, escaped JSON string. */
 void json_escape(struct strbuf *out, const char *s, size_t len);
+/*
+ * Length of the prefix of s that json_escape copies unchanged (ASCII without
+ * '"', '\\' and control characters): when it is len, "\"" s "\"" is the JSON string.
+ */
+size_t json_plain_len(const char *s, size_t len);
 /* Append v formatted as serde_json formats an f64 ("null" when not finite). */
 void json_format_double(struct strbuf *out, double v);
 /*

@@ -91,13 +91,26 @@ void strbuf_addchars(struct strbuf *sb, char c, size_t n)
 
 void strbuf_addu64(struct strbuf *sb, unsigned long long v)
 {
+	/* two digits per division: this is on the JSONL hot paths */
+	static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+				       "25262728293031323334353637383940414243444546474849"
+				       "50515253545556575859606162636465666768697071727374"
+				       "75767778798081828384858687888990919293949596979899";
 	char tmp[24];
 	char *p = tmp + sizeof(tmp);
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
 	strbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 

@@ -121,8 +121,10 @@ static int out_open(struct out_file *f, const char *dir, const char *name)
 	memset(f, 0, sizeof(*f));
 	strbuf_init(&f->buf, OUT_FLUSH + 4096);
 	f->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (f->fd < 0)
+	if (f->fd < 0) {
 		err = err_log(err_errno(), "cannot create %s", path);
+		strbuf_release(&f->buf);
+	}
 	free(path);
 	return err;
 }
@@ -370,8 +372,12 @@ static int run_perf_script(struct process_ctx *c, struct feeder *f, struct part 
 	line_reader_init_fn(&lr, gen_read_fn, &g);
 	err = pump(f, &lr, c->keep);
 	line_reader_release(&lr);
-	if (err)
-		goto out;	/* child_release kills perf */
+	if (err) {
+		/* write errors are reported by the caller; child_release kills perf */
+		if (err != -EINTR && !c->out->err && !(c->keep && c->keep->err))
+			err_log(err, "cannot read the output of perf script");
+		goto out;
+	}
 	err = child_wait(&child, -1);
 	if (err)
 		goto out;
@@ -435,7 +441,7 @@ static int run_part(struct process_ctx *c, enum part_kind kind)
 	struct feeder f;
 	char *path = NULL;
 	struct strbuf sb = STRBUF_INIT;
-	int err;
+	int err, kerr;
 
 	p->kind = kind;
 	p->output = kind == PART_MEM ? PROCESS_MEM_JSONL : PROCESS_SCHED_JSONL;
@@ -500,8 +506,12 @@ static int run_part(struct process_ctx *c, enum part_kind kind)
 			err = run_perf_script(c, &f, p, path, &retry);
 		}
 	}
-	if (!err && out.err)
-		err = err_log(out.err, "cannot write %s/%s", c->out_path, p->output);
+	if (out.err || keep.err) {
+		err = err_log(out.err ?: keep.err, "cannot write %s/%s", c->out_path,
+			      out.err ? p->output : kind == PART_MEM ? BUNDLE_MEM_SCRIPT
+								: BUNDLE_SCHED_SCRIPT);
+		goto out;
+	}
 	if (err)
 		goto out;
 
@@ -556,10 +566,11 @@ out:
 	feeder_done(&f, p);
 	c->out = NULL;
 	c->keep = NULL;
-	if (out_close(&out) && !err)
-		err = err_log(-EIO, "cannot write %s/%s", c->out_path, p->output);
+	kerr = out_close(&out);
+	if (kerr && !err)
+		err = err_log(kerr, "cannot write %s/%s", c->out_path, p->output);
 	if (keep.fd >= 0 || keep.buf.alloc) {
-		int kerr = out_close(&keep);
+		kerr = out_close(&keep);
 		if (kerr && !err)
 			err = err_log(kerr, "cannot write %s", c->out_path);
 	}
@@ -1055,7 +1066,7 @@ const struct cli_command cmd_process = {
 		"cgroup field: the cgroup then comes from the bundle's cgroups.jsonl.\n"
 		"Samples get the task hint their thread had at that time (hints.jsonl).\n"
 		"The output is built under a temporary name and renamed when complete: an\n"
-		"error or Ctrl-C leaves nothing behind.",
+		"error, or Ctrl-C, SIGTERM or SIGHUP (exit 130), leaves nothing behind.",
 	.options = process_options,
 	.examples = "scxprof process -f run1.tar.gz                 # -> run1.out/\n"
 		    "scxprof process -f run1 -o /tmp/run1.processed -v\n"

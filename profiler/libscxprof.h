@@ -86,6 +86,7 @@ enum scxprof_cgroup_pos {
 };
 
 struct scxprof_mem_sample {
+	struct scx_span line;		/* the whole line, without trailing whitespace */
 	struct scx_span comm;
 	uint32_t pid, tid;
 	struct scx_span time;		/* perf's text without the ':' ("1234.567890123") */

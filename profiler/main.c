@@ -39,7 +39,7 @@ static const struct cli_program program = {
 	.exit_status = "0  success\n"
 		       "1  runtime error (message on stderr)\n"
 		       "2  usage error (unknown option, bad value)\n"
-		       "130  record stopped by SIGINT, SIGTERM or SIGHUP (nothing kept)",
+		       "130  record or process stopped by SIGINT, SIGTERM or SIGHUP (nothing kept)",
 	.see_also = "scxtop(1), perf-mem(1), perf-script(1), scx_mitosis",
 };
 

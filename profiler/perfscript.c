@@ -40,8 +40,37 @@ static inline bool is_xdigit(unsigned char c)
 	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
+/*
+ * Word-at-a-time scans (perf's columns are long runs of spaces and tokens):
+ * 8 bytes are tested at once, the exact byte is then found by the byte loop.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static inline uint64_t load8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+#endif
+
 static inline const char *skip_ws(const char *p, const char *e)
 {
+#ifdef SWAR
+	while (e - p >= 8) {
+		uint64_t x = load8(p) ^ (' ' * ONES);	/* zero bytes are spaces */
+
+		if (x) {
+			p += __builtin_ctzll(x) >> 3;
+			break;
+		}
+		p += 8;
+	}
+#endif
 	while (p < e && is_ws((unsigned char)*p))
 		p++;
 	return p;
@@ -49,6 +78,18 @@ static inline const char *skip_ws(const char *p, const char *e)
 
 static inline const char *tok_end(const char *p, const char *e)
 {
+#ifdef SWAR
+	while (e - p >= 8) {
+		uint64_t v = load8(p);
+		uint64_t m = (v - 0x21 * ONES) & ~v & HIGHS;	/* the first byte < 0x21 is exact */
+
+		if (m) {
+			p += __builtin_ctzll(m) >> 3;
+			break;
+		}
+		p += 8;
+	}
+#endif
 	while (p < e && !is_ws((unsigned char)*p))
 		p++;
 	return p;
@@ -104,14 +145,15 @@ static bool parse_udec(const char *p, size_t n, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (!all_digits(p, n))
+	if (!n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		unsigned d = (unsigned)(p[i] - '0');
-		if (v > (max - d) / 10)
+		unsigned d = (unsigned)((unsigned char)p[i] - '0');
+		if (d > 9 || __builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v))
 			return false;
-		v = v * 10 + d;
 	}
+	if (v > max)
+		return false;
 	*out = v;
 	return true;
 }
@@ -133,12 +175,36 @@ static bool parse_sdec(const char *p, size_t n, int64_t min, int64_t max, int64_
 	return true;
 }
 
+/* Up to 19 digits cannot overflow a u64: no checks needed. */
+static inline bool small_udec(const char *p, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!n || n > 19)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)((unsigned char)p[i] - '0');
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
 bool scxprof_time_parse_ns(const char *s, size_t len, uint64_t *ns)
 {
 	const char *dot = memchr(s, '.', len);
 	size_t ilen = dot ? (size_t)(dot - s) : len;
 	uint64_t secs, frac = 0;
 
+	/* perf's --ns text: at most 10 digits of seconds and exactly 9 of fraction */
+	if (dot && ilen <= 10 && len - ilen - 1 == 9 && small_udec(s, ilen, &secs) &&
+	    small_udec(dot + 1, 9, &frac)) {
+		*ns = secs * 1000000000ull + frac;
+		return true;
+	}
+	frac = 0;
 	if (!parse_udec(s, ilen, UINT64_MAX, &secs))
 		return false;
 	if (dot) {
@@ -210,8 +276,8 @@ static bool parse_pidtid(const char *p, size_t n, uint32_t *pid, uint32_t *tid)
 	const char *slash = memchr(p, '/', n);
 	uint64_t a, b;
 
-	if (!slash || !parse_udec(p, (size_t)(slash - p), UINT32_MAX, &a) ||
-	    !parse_udec(slash + 1, n - (size_t)(slash - p) - 1, UINT32_MAX, &b))
+	if (!slash || !small_udec(p, (size_t)(slash - p), &a) || a > UINT32_MAX ||
+	    !small_udec(slash + 1, n - (size_t)(slash - p) - 1, &b) || b > UINT32_MAX)
 		return false;
 	*pid = (uint32_t)a;
 	*tid = (uint32_t)b;
@@ -346,18 +412,13 @@ static unsigned count_tokens(const char *p, const char *e, unsigned max)
 static const char *parse_addr_sym(const char *line, const char *p, const char *e,
 				  struct scxprof_mem_sample *s)
 {
-	const char *open = NULL, *close, *q;
+	const char *open = memchr(p, '(', (size_t)(e - p)), *close, *q;
 
-	for (q = p; q < e; q++) {
-		if (*q == '|')
-			return p;
-		if (*q == '(' && q > line && is_ws((unsigned char)q[-1])) {
-			open = q;
-			break;
-		}
-	}
-	if (!open || !(close = match_close(open, e)) || close + 1 >= e ||
-	    !is_ws((unsigned char)close[1]))
+	while (open && !(open > line && is_ws((unsigned char)open[-1])))
+		open = memchr(open + 1, '(', (size_t)(e - open - 1));
+	if (!open || memchr(p, '|', (size_t)(open - p)))
+		return p;
+	if (!(close = match_close(open, e)) || close + 1 >= e || !is_ws((unsigned char)close[1]))
 		return p;
 	q = skip_ws(close + 1, e);
 	if (memchr(q, '|', (size_t)(tok_end(q, e) - q)) || count_tokens(q, e, 2) < 2)
@@ -382,9 +443,11 @@ static bool decode_word(const char *p, size_t n)
 /* "<hex> <decode>" where the decode has perf's "|SNP ..." keys. */
 static const char *parse_data_src(const char *p, const char *e, struct scxprof_mem_sample *s)
 {
-	const char *t = tok_end(p, e), *last = NULL, *q;
+	const char *t = p, *last = NULL, *q;
 
-	if (!all_hex(p, (size_t)(t - p)) || !memmem(t, (size_t)(e - t), "|SNP ", 5))
+	while (t < e && is_xdigit((unsigned char)*t))
+		t++;
+	if (t == p || (t < e && !is_ws((unsigned char)*t)) || !memmem(t, (size_t)(e - t), "|SNP ", 5))
 		return p;
 	for (q = t; (q = memchr(q, '|', (size_t)(e - q))); q++) {
 		for (size_t k = 0; k < ARRAY_SIZE(data_src_keys); k++) {
@@ -409,7 +472,7 @@ static const char *parse_data_src(const char *p, const char *e, struct scxprof_m
 static const char *parse_weights(const char *line, const char *p, const char *e,
 				 struct scxprof_mem_sample *s)
 {
-	for (unsigned n = 0; n < 3; n++) {
+	for (unsigned n = 0; n < 3 && p < e && is_digit((unsigned char)*p); n++) {
 		const char *t = tok_end(p, e), *nx = skip_ws(t, e), *nt = tok_end(nx, e);
 		size_t len = (size_t)(t - p), nlen = (size_t)(nt - nx);
 		uint64_t v;
@@ -440,12 +503,11 @@ static bool parse_middle(const char *line, const char *p, const char *e,
 	p = parse_addr_sym(line, p, e, s);
 	p = parse_data_src(p, e, s);
 	p = parse_weights(line, p, e, s);
-	t = tok_end(p, e);
-	if (p < e && cgroup_start(p, (size_t)(t - p))) {
-		const char *cg = p, *cg_end = t, *q;
+	if (p < e && (*p == '/' || (*p == 'u' && cgroup_start(p, (size_t)(tok_end(p, e) - p))))) {
+		const char *cg = p, *cg_end = tok_end(p, e), *q;
 
 		/* A path may contain spaces: it runs up to perf's padded ip column. */
-		for (q = skip_ws(t, e); q < e; q = skip_ws(tok_end(q, e), e)) {
+		for (q = skip_ws(cg_end, e); q < e; q = skip_ws(tok_end(q, e), e)) {
 			if (ip_padded(line, q, (size_t)(tok_end(q, e) - q))) {
 				cg_end = rtrim(cg, q);
 				break;
@@ -454,10 +516,10 @@ static bool parse_middle(const char *line, const char *p, const char *e,
 		s->cgroup = span(cg, cg_end);
 		s->cgroup_pos = SCXPROF_CGROUP_BEFORE_IP;
 		p = skip_ws(cg_end, e);
-		t = tok_end(p, e);
 	}
 	if (p == e)
 		return false;
+	t = tok_end(p, e);
 	s->ip = span(p, t);
 	s->sym = span_trim(t, e);
 	return true;
@@ -500,6 +562,7 @@ enum scxprof_parse_result scxprof_mem_parse(const char *line, size_t len,
 	p = skip_ws(line, e);
 	if (p == e)
 		return SCXPROF_BLANK;
+	s->line = span(line, e);
 	p = parse_head(line, p, e, &s->comm, &s->pid, &s->tid);
 	if (!p)
 		return SCXPROF_UNPARSEABLE;
@@ -518,19 +581,19 @@ enum scxprof_parse_result scxprof_mem_parse(const char *line, size_t len,
 		s->time.len--;
 	s->time_ok = scxprof_time_parse_ns(s->time.p, s->time.len, &s->time_ns);
 
-	/* [period] event: (perf's default field set) */
+	/* [period] event: (perf's default field set), then addr */
 	p = skip_ws(t, e);
 	t = tok_end(p, e);
 	if (t > p && t[-1] == ':') {
 		p = skip_ws(t, e);
+		t = tok_end(p, e);
 	} else if (all_digits(p, (size_t)(t - p))) {
 		const char *q = skip_ws(t, e), *qt = tok_end(q, e);
-		if (qt > q && qt[-1] == ':')
+		if (qt > q && qt[-1] == ':') {
 			p = skip_ws(qt, e);
+			t = tok_end(p, e);
+		}
 	}
-
-	/* addr */
-	t = tok_end(p, e);
 	if (p == e)
 		return SCXPROF_UNPARSEABLE;
 	s->addr = span(p, t);
@@ -944,55 +1007,97 @@ static inline void add_str(struct strbuf *out, struct scx_span s)
 	json_escape(out, s.p, s.len);
 }
 
+/*
+ * perf.jsonl is the hot path: room for the whole record is reserved once, keys
+ * are copied without capacity checks, and strings that need no escaping (almost
+ * all of them) are copied whole.
+ */
+#define PUT_LIT(sb, lit)                                                                           \
+	do {                                                                                       \
+		memcpy((sb)->buf + (sb)->len, lit, sizeof(lit) - 1);                               \
+		(sb)->len += sizeof(lit) - 1;                                                      \
+	} while (0)
+
+static inline void put_str(struct strbuf *sb, struct scx_span s, bool plain)
+{
+	if (!plain && json_plain_len(s.p, s.len) != s.len) {
+		sb->buf[sb->len] = '\0';
+		json_escape(sb, s.p, s.len);
+		return;
+	}
+	sb->buf[sb->len++] = '"';
+	if (s.len)	/* an empty span may have no pointer */
+		memcpy(sb->buf + sb->len, s.p, s.len);
+	sb->len += s.len;
+	sb->buf[sb->len++] = '"';
+}
+
+static inline void put_u64(struct strbuf *sb, uint64_t v)
+{
+	sb->buf[sb->len] = '\0';
+	strbuf_addu64(sb, v);
+}
+
 void scxprof_mem_json(const struct scxprof_mem_sample *s, struct strbuf *out)
 {
-	ADD_LIT(out, "{\"comm\":");
-	add_str(out, s->comm);
-	ADD_LIT(out, ",\"tid\":");
-	strbuf_addu64(out, s->tid);
-	ADD_LIT(out, ",\"pid\":");
-	strbuf_addu64(out, s->pid);
-	ADD_LIT(out, ",\"time\":");
-	add_str(out, s->time);
-	ADD_LIT(out, ",\"time_ns\":");
+	/* escaping grows a byte to at most 6 ("\u00xx"); 400 covers keys and numbers */
+	strbuf_grow(out, 400 + 6 * (s->comm.len + s->time.len + s->addr.len + s->cgroup.len +
+				    s->ip.len + s->sym.len + s->dso.len + s->phys_addr.len +
+				    s->data_src.len + s->addr_sym.len + s->addr_dso.len));
+	/* one check of the whole line covers every field taken from it */
+	const char *lb = s->line.p, *le = lb + s->line.len;
+	bool plain = s->line.len && json_plain_len(lb, s->line.len) == s->line.len;
+#define IN_LINE(f) (plain && s->f.p >= lb && s->f.p + s->f.len <= le)
+
+	PUT_LIT(out, "{\"comm\":");
+	put_str(out, s->comm, IN_LINE(comm));
+	PUT_LIT(out, ",\"tid\":");
+	put_u64(out, s->tid);
+	PUT_LIT(out, ",\"pid\":");
+	put_u64(out, s->pid);
+	PUT_LIT(out, ",\"time\":");
+	put_str(out, s->time, IN_LINE(time));
+	PUT_LIT(out, ",\"time_ns\":");
 	if (s->time_ok)
-		strbuf_addu64(out, s->time_ns);
+		put_u64(out, s->time_ns);
 	else
-		ADD_LIT(out, "null");
-	ADD_LIT(out, ",\"addr\":");
-	add_str(out, s->addr);
-	ADD_LIT(out, ",\"cgroup\":");
+		PUT_LIT(out, "null");
+	PUT_LIT(out, ",\"addr\":");
+	put_str(out, s->addr, IN_LINE(addr));
+	PUT_LIT(out, ",\"cgroup\":");
 	if (s->cgroup.len)
-		add_str(out, s->cgroup);
+		put_str(out, s->cgroup, IN_LINE(cgroup));
 	else
-		ADD_LIT(out, "\"unknown\"");
-	ADD_LIT(out, ",\"ip\":");
-	add_str(out, s->ip);
-	ADD_LIT(out, ",\"sym\":");
-	add_str(out, s->sym);
-	ADD_LIT(out, ",\"dso\":");
-	add_str(out, s->dso);
-	ADD_LIT(out, ",\"phys_addr\":");
-	add_str(out, s->phys_addr);
-	ADD_LIT(out, ",\"data_page_size\":");
-	strbuf_addu64(out, s->data_page_size);
-	ADD_LIT(out, ",\"hint\":");
-	strbuf_addu64(out, s->hint);
+		PUT_LIT(out, "\"unknown\"");
+	PUT_LIT(out, ",\"ip\":");
+	put_str(out, s->ip, IN_LINE(ip));
+	PUT_LIT(out, ",\"sym\":");
+	put_str(out, s->sym, IN_LINE(sym));
+	PUT_LIT(out, ",\"dso\":");
+	put_str(out, s->dso, IN_LINE(dso));
+	PUT_LIT(out, ",\"phys_addr\":");
+	put_str(out, s->phys_addr, IN_LINE(phys_addr));
+	PUT_LIT(out, ",\"data_page_size\":");
+	put_u64(out, s->data_page_size);
+	PUT_LIT(out, ",\"hint\":");
+	put_u64(out, s->hint);
 	if (s->has_data_src) {
-		ADD_LIT(out, ",\"data_src\":");
-		add_str(out, s->data_src);
+		PUT_LIT(out, ",\"data_src\":");
+		put_str(out, s->data_src, IN_LINE(data_src));
 	}
 	if (s->has_weight) {
-		ADD_LIT(out, ",\"weight\":");
-		strbuf_addu64(out, s->weight);
+		PUT_LIT(out, ",\"weight\":");
+		put_u64(out, s->weight);
 	}
 	if (s->has_addr_sym) {
-		ADD_LIT(out, ",\"addr_sym\":");
-		add_str(out, s->addr_sym);
-		ADD_LIT(out, ",\"addr_dso\":");
-		add_str(out, s->addr_dso);
+		PUT_LIT(out, ",\"addr_sym\":");
+		put_str(out, s->addr_sym, IN_LINE(addr_sym));
+		PUT_LIT(out, ",\"addr_dso\":");
+		put_str(out, s->addr_dso, IN_LINE(addr_dso));
 	}
-	ADD_LIT(out, "}\n");
+	PUT_LIT(out, "}\n");
+	out->buf[out->len] = '\0';
+#undef IN_LINE
 }
 
 static void sched_fields_json(const struct scxprof_sched_event *e, struct strbuf *out)

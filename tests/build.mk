@@ -48,7 +48,7 @@ FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(OUTPUT)/fuzz/obj/%.o)
 $(OUTPUT)/fuzz/obj/%.o: %.c | $(GEN_HDRS) $(SKELS)
 	$(call msg,CC-FUZZ,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/fuzz/libfuzzlib.a: $(FUZZ_LIB_OBJS)
 	$(call msg,AR,$@)

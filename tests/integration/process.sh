@@ -192,7 +192,10 @@ done
 if [ "$(id -u)" -eq 0 ] && mkdir "$T/full" && mount -t tmpfs -o size=2m tmpfs "$T/full" 2>/dev/null; then
 	at_exit "umount '$T/full'"
 	run_rc 1 "$SCXPROF" process -f "$SAMPLE" -o "$T/full/out"
-	expect_match "$ERR" "No space left on device" "full disk reported"
+	expect_match "$ERR" "^scxprof: archive '.*' could not be extracted: cannot write '.*': No space left on device$" "full disk while extracting"
+	expect_eq "$(ls -A "$T/full" | wc -l)" 0 "full disk: nothing left"
+	run_rc 1 "$SCXPROF" process -f "$T/a/sample-profile" -o "$T/full/out"
+	expect_eq "$ERR" "scxprof: cannot write $T/full/out/perf.jsonl: No space left on device" "full disk while writing perf.jsonl"
 	expect_eq "$(ls -A "$T/full" | wc -l)" 0 "full disk: nothing left"
 else
 	echo "SKIP: full-disk case (needs root to mount a small tmpfs)"

@@ -443,6 +443,18 @@ static void mem_json__record__fixed_keys_and_escapes(void **state)
 	assert_non_null(strstr(out.buf, "\"cgroup\":\"unknown\","));
 	assert_non_null(strstr(out.buf, ",\"hint\":0,\"addr_sym\":\"_rtld_global\","
 					"\"addr_dso\":\"/lib/ld.so\"}\n"));
+
+	/* a record built by hand (no line) and a cgroup from elsewhere are still escaped */
+	struct scxprof_mem_sample h = {.comm = {"a\"b", 3}, .cgroup = {"/c\"g", 4}, .time_ok = true};
+	strbuf_reset(&out);
+	scxprof_mem_json(&h, &out);
+	assert_non_null(strstr(out.buf, "{\"comm\":\"a\\\"b\","));
+	assert_non_null(strstr(out.buf, "\"cgroup\":\"/c\\\"g\","));
+	assert_int_equal(mem("web 1/2 1.0: 1 /cg 2 f (d) 3 4K", &s), SCXPROF_PARSED);
+	s.cgroup = (struct scx_span){"/x\ty", 4};
+	strbuf_reset(&out);
+	scxprof_mem_json(&s, &out);
+	assert_non_null(strstr(out.buf, "\"cgroup\":\"/x\\ty\","));
 	strbuf_release(&out);
 }
 

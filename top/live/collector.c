@@ -144,6 +144,15 @@ static const struct prog_desc *prog_desc_of(const char *name)
 	return NULL;
 }
 
+/* The event type a tracepoint's program streams (SCXTOP_EV_NONE if none). */
+static unsigned tp_event_type(const char *tp)
+{
+	for (unsigned i = 1; i < SCXTOP_EV_MAX; i++)
+		if (!strcmp(event_names[i], tp))
+			return i;
+	return SCXTOP_EV_NONE;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct collector *c = ctx;
@@ -298,6 +307,13 @@ int collector_open(struct collector **out, const struct collector_opts *opts, ch
 			bpf_program__set_autoload(prog, false);
 			st->state = COLLECTOR_PROG_UNAVAILABLE;
 		}
+		/* Streaming only, with a type mask: a program would run for nothing. */
+		if (d && d->tp && !c->opts.aggregate && c->opts.stream_types &&
+		    !(c->opts.stream_types & (1u << tp_event_type(d->tp)))) {
+			bpf_program__set_autoload(prog, false);
+			st->state = COLLECTOR_PROG_UNAVAILABLE;
+			st->required = false;
+		}
 		if (d && d->tp) {
 			if (!present[t]) {
 				if (st->required) {
@@ -438,6 +454,11 @@ int collector_drain(struct collector *c)
 int collector_fd(const struct collector *c)
 {
 	return ring_buffer__epoll_fd(c->rb);
+}
+
+void collector_prime_cpus(const struct collector *c)
+{
+	prime_cpus(c->nr_cpus);
 }
 
 void collector_set_stream(struct collector *c, bool on, uint32_t types)

@@ -36,7 +36,12 @@ typedef void (*collector_task_fn)(void *ctx, const struct scxtop_task_rec *rec);
 struct collector_opts {
 	bool aggregate;		/* in-kernel statistics (TUI, MCP) */
 	bool stream;		/* per-event records from the start (trace) */
-	uint32_t stream_types;	/* bit (1 << SCXTOP_EV_x) per type; 0 = all */
+	/*
+	 * bit (1 << SCXTOP_EV_x) per type; 0 = all. Without aggregate, the programs
+	 * of types outside the mask are not loaded at all (they would run on every
+	 * such event for nothing), so collector_set_stream cannot add them later.
+	 */
+	uint32_t stream_types;
 	size_t ringbuf_bytes;	/* per ring buffer; power of two (default 8 MiB) */
 	unsigned nr_ringbufs;	/* power of two; 0 = one per 8 CPUs, at most 64 */
 	collector_event_fn on_event;
@@ -75,6 +80,12 @@ int collector_drain(struct collector *c);
 int collector_fd(const struct collector *c);
 /* Turn streaming on or off at run time (types: mask as in opts; 0 = all). */
 void collector_set_stream(struct collector *c, bool on, uint32_t types);
+/*
+ * Make every CPU this process may run on switch once (done by collector_open
+ * for aggregation), so each CPU's current task is seen: a task that never
+ * sleeps, such as a pinned busy loop, would otherwise never show up.
+ */
+void collector_prime_cpus(const struct collector *c);
 
 unsigned collector_nr_cpus(const struct collector *c);
 /*

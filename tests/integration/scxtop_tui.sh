@@ -107,6 +107,36 @@ ok "ASCII bars on a C-locale terminal"
 wait_for "^MONO_EXIT=0"
 ok "--iterations ends the TUI with exit 0"
 
+# `a` records a Perfetto trace through `scxtop trace`; q during a recording
+# stops it early, and the file is still whole
+keys "clear; $SCXTOP -t $T/tr --trace-duration-ms 400 --trace-warmup-ms 100; echo TR_EXIT=\$?" Enter
+wait_for "^ scxtop \| CPUs"
+keys a
+wait_for "REC [0-9]+%|wrote "
+wait_for "wrote $T/tr_0.proto: [0-9]+ events \([1-9][0-9]* sched_switch"
+ok "a: the status line reports the trace written"
+keys a
+wait_for "REC [0-9]+%"
+sleep 0.4	# past the warmup
+keys q
+wait_for "^TR_EXIT=0"
+ok "q while recording: exit 0"
+expect_match "$(screen)" "^wrote $T/tr_1.proto" "after q, what was written is said on the terminal"
+expect_eq "$(ls "$T" | grep -c '^tr_')" 2 "two traces, no temporary file left"
+if command -v protoc-c >/dev/null && "$PY" -c 'import google.protobuf' 2>/dev/null; then
+	protoc-c --include_imports -o "$T/ours.desc" -I"$SCX_SRC/schemas" \
+		"$SCX_SRC/schemas/perfetto/trace.proto" || fail "schemas/perfetto does not compile"
+	for f in tr_0 tr_1; do
+		sum=$("$PY" "$SCX_SRC/tests/tools/pftrace_summary.py" "$T/ours.desc" "$T/$f.proto") ||
+			fail "$f.proto does not decode"
+		n=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["switches"])' "$sum")
+		[ "$n" -gt 0 ] || fail "$f.proto has no sched_switch"
+		ok "$f.proto decodes: $n context switches"
+	done
+else
+	echo "SKIP: protoc-c or python3-protobuf missing: the traces were not decoded"
+fi
+
 # SIGTERM: clean exit, terminal restored
 keys "clear; $SCXTOP --view events; echo TERM_EXIT=\$?" Enter
 wait_for "^ scxtop \| Events"

@@ -644,6 +644,10 @@ static void app__pause_stream_trace__reactions(void **state)
 	assert_non_null(strstr(a.msg, "not available"));
 	a.trace_available = true;
 	assert_true(keys(&a, "a") & APP_TRACE);
+	a.tracing = true;	/* tui.c started it */
+	snprintf(a.trace_path, sizeof(a.trace_path), "scxtop_trace_0.proto");
+	assert_false(keys(&a, "a") & APP_TRACE);
+	assert_non_null(strstr(a.msg, "already recording scxtop_trace_0.proto"));
 	app_release(&a);
 }
 

@@ -92,6 +92,33 @@ static void config__upstream_readme_sample__reported_not_fatal(void **state)
 	strbuf_release(&msgs);
 }
 
+static void config__trace_settings__upstream_keys_read_and_checked(void **state)
+{
+	struct tui_config c;
+	struct strbuf msgs = STRBUF_INIT, out = STRBUF_INIT;
+	const char *text = "trace_duration_ms = 3000\ntrace_warmup_ms = 0\n"
+			   "trace_file_prefix = \"/tmp/run\"\n";
+	const char *bad = "trace_duration_ms = 5\ntrace_warmup_ms = -1\ntrace_file_prefix = \"\"\n";
+
+	config_defaults(&c);
+	assert_int_equal(c.trace_duration_ms, 1250);	/* upstream's defaults */
+	assert_int_equal(c.trace_warmup_ms, 750);
+	assert_string_equal(c.trace_file_prefix, "scxtop_trace");
+	assert_int_equal(config_parse(&c, text, strlen(text), "f", &msgs), 0);
+	assert_int_equal(c.trace_duration_ms, 3000);
+	assert_int_equal(c.trace_warmup_ms, 0);
+	assert_string_equal(c.trace_file_prefix, "/tmp/run");
+	config_format(&c, &out);
+	assert_non_null(strstr(out.buf, "trace_duration_ms = 3000\ntrace_warmup_ms = 0\n"
+					"trace_file_prefix = \"/tmp/run\"\n"));
+	assert_int_equal(config_parse(&c, bad, strlen(bad), "f", &msgs), 3);
+	assert_int_equal(c.trace_duration_ms, 3000);	/* unchanged */
+	assert_string_equal(c.trace_file_prefix, "/tmp/run");
+	config_release(&c);
+	strbuf_release(&msgs);
+	strbuf_release(&out);
+}
+
 static void config__bad_values__kept_defaults(void **state)
 {
 	struct tui_config c;
@@ -185,6 +212,7 @@ int main(void)
 		cmocka_unit_test(config__defaults__upstream_values),
 		cmocka_unit_test(config__file__applied_over_defaults_keymap_merged),
 		cmocka_unit_test(config__upstream_readme_sample__reported_not_fatal),
+		cmocka_unit_test(config__trace_settings__upstream_keys_read_and_checked),
 		cmocka_unit_test(config__bad_values__kept_defaults),
 		cmocka_unit_test(config__save_then_load__same_settings),
 		cmocka_unit_test(config__save_to_unwritable_place__error_nothing_left),

@@ -167,7 +167,7 @@ void app_init(struct app *a, const struct topology *topo, const struct tui_confi
 	stats_snapshot_init(&a->snap);
 	event_log_init(&a->events, 4096, 20000000ull);
 	snprintf(a->trace_unavailable, sizeof(a->trace_unavailable),
-		 "tracing is not available in this build (use `scxtop trace`)");
+		 "tracing is not available (cannot find the scxtop binary to run `scxtop trace`)");
 }
 
 void app_release(struct app *a)
@@ -457,6 +457,10 @@ unsigned app_action(struct app *a, enum tui_action act)
 	case ACT_SAVE_CONFIG:
 		return APP_SAVE;
 	case ACT_TRACE:
+		if (a->tracing) {
+			app_message(a, R_WARN, "already recording %s", a->trace_path);
+			return APP_REDRAW;
+		}
 		if (a->trace_available)
 			return APP_TRACE;
 		app_message(a, R_WARN, "%s", a->trace_unavailable);

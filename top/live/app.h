@@ -141,6 +141,10 @@ struct app {
 	unsigned msg_ticks;	/* ticks left to show msg */
 	bool trace_available;
 	char trace_unavailable[160];
+	/* a trace being recorded with `a` (tui.c runs `scxtop trace`) */
+	bool tracing;
+	int trace_pct;		/* progress for the title bar */
+	char trace_path[512];
 };
 
 /* cfg is copied; topo is borrowed and must outlive the app. */

@@ -15,7 +15,7 @@ const char *const live_color_modes[] = {"auto", "256", "16", "mono", NULL};
 
 static int tui_run(const struct cli_ctx *cli, int argc, char **argv)
 {
-	struct live_opts o = {.limit = LIMIT_UNSET};
+	struct live_opts o = {.limit = LIMIT_UNSET, .trace_warmup_ms = -1};
 	int ret, argi;
 
 	ret = cli_parse(cli, argc, argv, &o, &argi);
@@ -54,6 +54,14 @@ static const struct cli_option tui_options[] = {
 		"start in cpu, llc, node, process, scheduler, events or help"),
 	CLI_OPT(0, "colors", CLI_CHOICE, struct live_opts, color_mode, "MODE",
 		"auto (from the terminal), 256, 16 or mono", .choices = live_color_modes),
+	CLI_OPT('t', "trace-file-prefix", CLI_STRING, struct live_opts, trace_prefix, "PREFIX",
+		"`a` writes <PREFIX>_<n>.proto (default scxtop_trace, or from the config file)",
+		.flags = CLI_FILE),
+	CLI_OPT(0, "trace-duration-ms", CLI_U64, struct live_opts, trace_duration_ms, "MS",
+		"length of a trace recorded with `a` (default 1250)", .min = 10,
+		.max = 3600000),
+	CLI_OPT(0, "trace-warmup-ms", CLI_INT, struct live_opts, trace_warmup_ms, "MS",
+		"`a` records after attaching for this long (default 750)", .min = 0, .max = 60000),
 	CLI_OPT(0, "log-file", CLI_STRING, struct live_opts, log_file, "PATH",
 		"TUI: write diagnostics (libbpf with -v) to PATH instead of the message line",
 		.flags = CLI_FILE),

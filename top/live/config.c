@@ -23,6 +23,9 @@ void config_defaults(struct tui_config *c)
 	snprintf(c->chart, sizeof(c->chart), "bar");
 	snprintf(c->metric, sizeof(c->metric), "util");
 	snprintf(c->view, sizeof(c->view), "cpu");
+	c->trace_duration_ms = 1250;
+	c->trace_warmup_ms = 750;
+	snprintf(c->trace_file_prefix, sizeof(c->trace_file_prefix), "scxtop_trace");
 	keymap_init_default(&c->keymap);
 }
 
@@ -67,9 +70,8 @@ int config_check_theme(const char *s)
 
 /* Keys of upstream scxtop's config that this build accepts and ignores. */
 static const char *const upstream_keys[] = {
-	"frame_rate_ms", "debug", "exclude_bpf", "stats_socket_path", "trace_file_prefix",
-	"trace_ticks", "trace_duration_ms", "worker_threads", "trace_tick_warmup",
-	"trace_warmup_ms", "default_profiling_event", "perf_events", "layered",
+	"frame_rate_ms", "debug", "exclude_bpf", "stats_socket_path", "trace_ticks",
+	"worker_threads", "trace_tick_warmup", "default_profiling_event", "perf_events", "layered",
 	"mangoapp_tracing", "mangoapp_poll_intvl_ms", "mangoapp_path", "process_id",
 };
 
@@ -167,6 +169,23 @@ static const char *on_value(void *ctx, const char *table, const char *key,
 	} else if (!strcmp(key, "view")) {
 		if (set_str(c->view, sizeof(c->view), v, config_check_view, "x"))
 			msg(pc, line, "view must be cpu, llc, node, process, scheduler, events or help");
+	} else if (!strcmp(key, "trace_duration_ms") || !strcmp(key, "trace_warmup_ms")) {
+		bool dur = key[6] == 'd';
+		int64_t lo = dur ? CONFIG_TICK_MIN_MS : 0, hi = dur ? CONFIG_TRACE_MAX_MS : 60000;
+
+		if (v->type != TOML_INT || v->i < lo || v->i > hi)
+			msg(pc, line, "%s must be an integer from %lld to %lld", key, (long long)lo,
+			    (long long)hi);
+		else if (dur)
+			c->trace_duration_ms = (uint64_t)v->i;
+		else
+			c->trace_warmup_ms = (uint64_t)v->i;
+	} else if (!strcmp(key, "trace_file_prefix")) {
+		if (v->type != TOML_STRING || !v->str[0] ||
+		    strlen(v->str) >= sizeof(c->trace_file_prefix))
+			msg(pc, line, "trace_file_prefix must be a non-empty string");
+		else
+			snprintf(c->trace_file_prefix, sizeof(c->trace_file_prefix), "%s", v->str);
 	} else if (!strcmp(key, "show_cpu_freq") || !strcmp(key, "localize")) {
 		if (v->type != TOML_BOOL)
 			msg(pc, line, "%s must be true or false", key);
@@ -234,8 +253,12 @@ void config_format(const struct tui_config *c, struct strbuf *out)
 	toml_write_string(out, c->metric);
 	strbuf_addstr(out, "\nview = ");
 	toml_write_string(out, c->view);
-	strbuf_addf(out, "\nshow_cpu_freq = %s\nlocalize = %s\n\n[keymap]\n",
-		    c->show_cpu_freq ? "true" : "false", c->localize ? "true" : "false");
+	strbuf_addf(out, "\nshow_cpu_freq = %s\nlocalize = %s\n", c->show_cpu_freq ? "true" : "false",
+		    c->localize ? "true" : "false");
+	strbuf_addf(out, "trace_duration_ms = %llu\ntrace_warmup_ms = %llu\ntrace_file_prefix = ",
+		    (unsigned long long)c->trace_duration_ms, (unsigned long long)c->trace_warmup_ms);
+	toml_write_string(out, c->trace_file_prefix);
+	strbuf_addstr(out, "\n\n[keymap]\n");
 	for (size_t i = 0; i < c->keymap.n; i++) {
 		toml_write_string(out, keymap_key_name(c->keymap.b[i].key, name, sizeof(name)));
 		strbuf_addstr(out, " = ");

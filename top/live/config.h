@@ -15,6 +15,9 @@
  *   view = "cpu"                  view at start
  *   show_cpu_freq = false
  *   localize = false              full numbers with thousands separators
+ *   trace_duration_ms = 1250      `a` records a Perfetto trace this long (upstream's keys)
+ *   trace_warmup_ms = 750         after attaching for this long
+ *   trace_file_prefix = "scxtop_trace"   into <prefix>_<n>.proto
  *   [keymap]
  *   "q" = "Quit"
  */
@@ -37,11 +40,15 @@ struct tui_config {
 	char view[16];
 	bool show_cpu_freq;
 	bool localize;
+	uint64_t trace_duration_ms;
+	uint64_t trace_warmup_ms;
+	char trace_file_prefix[256];
 	struct keymap keymap;
 };
 
 #define CONFIG_TICK_MIN_MS 10
 #define CONFIG_TICK_MAX_MS 60000
+#define CONFIG_TRACE_MAX_MS 3600000	/* an hour */
 
 void config_defaults(struct tui_config *c);
 void config_release(struct tui_config *c);

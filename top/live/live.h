@@ -16,6 +16,9 @@ struct live_opts {
 	const char *theme;
 	const char *view;
 	const char *log_file;
+	const char *trace_prefix;
+	uint64_t trace_duration_ms;	/* 0: config */
+	int trace_warmup_ms;		/* -1: config */
 	int color_mode;		/* index in live_color_modes */
 	int verbose;
 };

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <langinfo.h>
+#include <signal.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdio.h>
@@ -19,7 +20,9 @@
 
 #include <ncurses.h>
 
+#include "common/child.h"
 #include "common/err.h"
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/sigwatch.h"
 #include "common/strbuf.h"
@@ -46,6 +49,10 @@ struct tui {
 	FILE *log_fp;
 	struct strbuf pending_msgs;	/* config messages shown once the UI runs */
 	struct strbuf startup_log;	/* diagnostics while loading BPF (no --log-file) */
+	char exe[4096];			/* this binary, to run `scxtop trace` */
+	struct child trace;		/* a trace being recorded (app.tracing) */
+	uint64_t trace_t0, trace_len;	/* CLOCK_MONOTONIC start, warmup + duration */
+	unsigned trace_n;		/* next <prefix>_<n>.proto */
 };
 
 /* Before the screen is ours: keep diagnostics (libbpf at -v) for later. */
@@ -258,6 +265,112 @@ static void save_config(struct tui *t)
 	config_release(&c);
 }
 
+/* ---- recording a trace: `scxtop trace` as a child, its output atomic ---- */
+
+static void trace_start(struct tui *t)
+{
+	const struct tui_config *c = &t->app.cfg;
+	char dur[32], warm[32];
+	const char *argv[10];
+	struct child_opts co = {
+		.argv = argv,
+		.in = CHILD_IO_NULL,
+		.out = CHILD_IO_NULL,
+		.err = CHILD_IO_PIPE,
+		.new_pgrp = true,	/* Ctrl-C is ours; we stop it */
+		.pdeathsig = SIGTERM,	/* if we die, it still finishes its file */
+		.err_cap = 4096,
+	};
+	int err;
+
+	do
+		snprintf(t->app.trace_path, sizeof(t->app.trace_path), "%s_%u.proto",
+			 c->trace_file_prefix, t->trace_n++);
+	while (fs_exists(t->app.trace_path) && t->trace_n < 100000);
+	snprintf(dur, sizeof(dur), "%llu", (unsigned long long)c->trace_duration_ms);
+	snprintf(warm, sizeof(warm), "%.3f", (double)c->trace_warmup_ms / 1e3);
+	argv[0] = t->exe;
+	argv[1] = "trace";
+	argv[2] = "-d";
+	argv[3] = dur;
+	argv[4] = "-s";
+	argv[5] = warm;
+	argv[6] = "-o";
+	argv[7] = t->app.trace_path;
+	argv[8] = NULL;
+	err = child_spawn(&t->trace, &co);
+	if (err) {
+		app_message(&t->app, R_BAD, "cannot run scxtop trace: %s", err_str(err));
+		return;
+	}
+	t->app.tracing = true;
+	t->app.trace_pct = 0;
+	t->trace_t0 = now_mono_ns();
+	t->trace_len = (c->trace_duration_ms + c->trace_warmup_ms) * 1000000ull;
+	app_message(&t->app, R_ACCENT, "recording a Perfetto trace to %s", t->app.trace_path);
+}
+
+/* What the child said: its "wrote ..." summary line, else its last line. */
+static void child_says(struct child *c, char *buf, size_t n)
+{
+	const char *e = child_stderr(c), *w = strstr(e, "wrote "), *nl;
+
+	if (w && (w == e || w[-1] == '\n')) {
+		nl = strchr(w, '\n');
+		snprintf(buf, n, "%.*s", nl ? (int)(nl - w) : (int)strlen(w), w);
+		return;
+	}
+	nl = strrchr(e, '\n');
+	snprintf(buf, n, "%s", nl ? nl + 1 : e);
+}
+
+/* On each tick: progress, or the outcome once the child is done. */
+static void trace_check(struct tui *t)
+{
+	char st[64], said[256];
+
+	if (!t->app.tracing)
+		return;
+	child_drain(&t->trace);
+	if (!child_poll_exit(&t->trace)) {
+		uint64_t el = now_mono_ns() - t->trace_t0;
+
+		t->app.trace_pct = (int)MIN(99u, el * 100 / MAX(t->trace_len, 1u));
+		return;
+	}
+	child_drain(&t->trace);
+	child_says(&t->trace, said, sizeof(said));
+	if (child_success(&t->trace))
+		app_message(&t->app, R_GOOD, "%s (open it in ui.perfetto.dev)",
+			    said[0] ? said : t->app.trace_path);
+	else
+		app_message(&t->app, R_BAD, "trace failed (%s): %s",
+			    child_status_str(&t->trace, st, sizeof(st)), said);
+	child_release(&t->trace);
+	t->app.tracing = false;
+}
+
+/*
+ * Quitting while recording: stop it early (it still writes a whole trace,
+ * unless it was still warming up). What it says goes into buf for after endwin.
+ */
+static void trace_stop(struct tui *t, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (!t->app.tracing)
+		return;
+	child_kill(&t->trace, SIGINT);
+	if (child_wait(&t->trace, 5000) == -ETIMEDOUT)
+		child_kill(&t->trace, SIGKILL);
+	child_drain(&t->trace);
+	child_says(&t->trace, buf, n);
+	if (!strstr(buf, "wrote "))
+		snprintf(buf, n, "the trace recording was stopped before it started: %.400s not written",
+			 t->app.trace_path);
+	child_release(&t->trace);
+	t->app.tracing = false;
+}
+
 static void tick(struct tui *t)
 {
 	int next = !t->cur, err;
@@ -271,6 +384,7 @@ static void tick(struct tui *t)
 		collector_drain(sampler_collector(t->smp));
 		event_log_flush_older(&t->app.events, t->raw[next].ts_ns);
 	}
+	trace_check(t);
 	app_update(&t->app, &t->scratch);
 }
 
@@ -285,6 +399,10 @@ static bool handle(struct tui *t, unsigned r)
 		arm_timer(t);
 	if (r & APP_STREAM)
 		set_stream(t);
+	if (r & APP_TRACE) {
+		trace_start(t);
+		r |= APP_REDRAW;
+	}
 	if (r & APP_REDRAW)
 		redraw(t);
 	return !(r & APP_QUIT);
@@ -393,6 +511,12 @@ int live_tui(const struct live_opts *o)
 	}
 	if (o->tick_rate_ms)
 		cfg.tick_rate_ms = o->tick_rate_ms;
+	if (o->trace_prefix)
+		snprintf(cfg.trace_file_prefix, sizeof(cfg.trace_file_prefix), "%s", o->trace_prefix);
+	if (o->trace_duration_ms)
+		cfg.trace_duration_ms = o->trace_duration_ms;
+	if (o->trace_warmup_ms >= 0)
+		cfg.trace_warmup_ms = (uint64_t)o->trace_warmup_ms;
 	if (o->log_file) {
 		t->log_fp = fopen(o->log_file, "a");
 		if (!t->log_fp) {
@@ -430,6 +554,13 @@ int live_tui(const struct live_opts *o)
 		goto out;
 	}
 	app_init(&t->app, sampler_topology(t->smp), &cfg);
+	{
+		ssize_t n = readlink("/proc/self/exe", t->exe, sizeof(t->exe) - 1);
+
+		t->app.trace_available = n > 0 && (size_t)n < sizeof(t->exe) - 1;
+		if (t->app.trace_available)
+			t->exe[n] = '\0';
+	}
 	config_path(t->app.config_path, sizeof(t->app.config_path));
 	t->app.progs = sampler_programs(t->smp, &t->app.nr_progs);
 	stats_raw_init(&t->raw[0], 0);
@@ -497,8 +628,11 @@ int live_tui(const struct live_opts *o)
 		set_stream(t);
 	arm_timer(t);
 	err = loop(t, o->iterations);
+	trace_stop(t, why, sizeof(why));
 	endwin();
 	log_set_file(NULL);
+	if (why[0])
+		pr_info("%s", why);	/* on the terminal, now that it is ours again */
 	ret = err ? EXIT_FAIL : EXIT_OK;	/* q, --iterations or a signal: a normal end */
 	if (err)
 		err_log(err, "event loop");

@@ -127,8 +127,13 @@ static void draw_title(struct app *a, struct tui_buf *b, const char *title)
 									 : "no sched_ext";
 
 	tbuf_fill(b, 0, 0, b->w, ' ', R_TITLE, TA_BOLD);
-	snprintf(right, sizeof(right), "%s%s | %s | tick %llums ", a->paused ? "PAUSED | " : "",
-		 sched, tui_chart_names[a->chart], (unsigned long long)a->tick_ms);
+	char rec[32] = "";
+
+	if (a->tracing)
+		snprintf(rec, sizeof(rec), "REC %d%% | ", a->trace_pct);
+	snprintf(right, sizeof(right), "%s%s%s | %s | tick %llums ", rec,
+		 a->paused ? "PAUSED | " : "", sched, tui_chart_names[a->chart],
+		 (unsigned long long)a->tick_ms);
 	int rw = (int)strlen(right);
 	int lw = tbuf_printf(b, 0, 0, b->w, R_TITLE, TA_BOLD, " scxtop | %s", title);
 
@@ -1342,8 +1347,13 @@ static void view_help(struct app *a, struct tui_buf *b)
 	HELP_LINE(R_TEXT, 0, "  sched_ext        %s%s%s",
 		  stats_sched_state_name(a->snap.sched.state),
 		  a->snap.sched.name[0] ? ": " : "", a->snap.sched.name);
-	HELP_LINE(R_TEXT, 0, "  tracing          %s",
-		  a->trace_available ? "available" : a->trace_unavailable);
+	HELP_LINE(R_TEXT, 0, "  tracing (a)      %s",
+		  !a->trace_available ? a->trace_unavailable
+		  : a->tracing	      ? a->trace_path
+				      : "records a Perfetto trace with `scxtop trace`");
+	HELP_LINE(R_TEXT, 0, "  trace settings   %llu ms after a %llu ms warmup, into %s_<n>.proto",
+		  (unsigned long long)a->cfg.trace_duration_ms,
+		  (unsigned long long)a->cfg.trace_warmup_ms, a->cfg.trace_file_prefix);
 	HELP_LINE(R_TEXT, 0, " ");
 	HELP_LINE(R_HEADER, TA_BOLD, "Metrics (j/k)");
 	for (int m = 0; m < MET_MAX; m++)

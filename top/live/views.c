@@ -1369,6 +1369,22 @@ static void view_help(struct app *a, struct tui_buf *b)
 	strbuf_release(&sb);
 }
 
+static void view_llc(struct app *a, struct tui_buf *b)
+{
+	view_groups(a, b, true);
+}
+
+static void view_node(struct app *a, struct tui_buf *b)
+{
+	view_groups(a, b, false);
+}
+
+static void (*const view_fns[VIEW_MAX])(struct app *a, struct tui_buf *b) = {
+	[VIEW_CPU] = view_cpu,		[VIEW_LLC] = view_llc,	   [VIEW_NODE] = view_node,
+	[VIEW_PROCESS] = view_process, [VIEW_THREAD] = view_thread, [VIEW_SCHED] = view_sched,
+	[VIEW_EVENTS] = view_events,	[VIEW_HELP] = view_help,
+};
+
 void app_render(struct app *a, struct tui_buf *b)
 {
 	tbuf_clear(b);
@@ -1376,33 +1392,7 @@ void app_render(struct app *a, struct tui_buf *b)
 		tbuf_text(b, 0, 0, b->w, R_WARN, TA_BOLD, "terminal too small");
 		return;
 	}
-	switch (a->view) {
-	case VIEW_CPU:
-		view_cpu(a, b);
-		break;
-	case VIEW_LLC:
-		view_groups(a, b, true);
-		break;
-	case VIEW_NODE:
-		view_groups(a, b, false);
-		break;
-	case VIEW_PROCESS:
-		view_process(a, b);
-		break;
-	case VIEW_THREAD:
-		view_thread(a, b);
-		break;
-	case VIEW_SCHED:
-		view_sched(a, b);
-		break;
-	case VIEW_EVENTS:
-		view_events(a, b);
-		break;
-	case VIEW_HELP:
-		view_help(a, b);
-		break;
-	default:
-		break;
-	}
+	if (a->view < VIEW_MAX)
+		view_fns[a->view](a, b);
 	draw_status(a, b);
 }

@@ -435,10 +435,8 @@ static void check_perf_mem(struct doctor_ctx *d)
 	};
 	const char *remedy = "record with --mem-event page-faults (software event, no PMU needed)";
 	const char *pmu = NULL;
-	struct strbuf out = STRBUF_INIT;
-	char tmpdir[] = "/tmp/scxprof-doctor.XXXXXX";
-	struct child c;
-	int err;
+	char why[256] = "";
+	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(pmus) && !pmu; i++)
 		if (fs_exists(pmus[i][0]))
@@ -448,33 +446,16 @@ static void check_perf_mem(struct doctor_ctx *d)
 		    "perf not available; memory-sampling PMU: %s", pmu ? pmu : "none found");
 		return;
 	}
-	/* `perf mem record -e list` only lists events; run it in a scratch dir anyway. */
-	if (!mkdtemp(tmpdir)) {
-		set(d, CHK_PERF_MEM, CHECK_UNKNOWN, remedy, "mkdtemp: %s", strerror(errno));
-		return;
-	}
-	const char *const argv[] = {d->perf.binary, "mem", "record", "-e", "list", NULL};
-	err = child_capture(&c, argv, tmpdir, &out, 10000);
-	strbuf_addstr(&out, c.err.buf);
-	if (err) {
+	r = perf_mem_probe(d->perf.binary, why, sizeof(why));
+	if (r < 0)
 		set(d, CHK_PERF_MEM, CHECK_UNKNOWN, remedy, "'perf mem record -e list' failed: %s",
-		    err_str(err));
-	} else if (child_success(&c) && strstr(out.buf, "available") &&
-		   !strstr(out.buf, "not supported")) {
+		    err_str(r));
+	else if (r > 0)
 		set(d, CHK_PERF_MEM, CHECK_OK, NULL, "perf mem events available (%s)",
 		    pmu ? pmu : "PMU");
-	} else {
-		strbuf_rtrim(&out);
-		char *nl = strchr(out.buf, '\n');
-		if (nl)
-			*nl = '\0';
+	else
 		set(d, CHK_PERF_MEM, CHECK_MISSING, remedy,
-		    "no memory-sampling PMU (PEBS/IBS/SPE): perf says \"%s\"",
-		    out.len ? out.buf : "nothing");
-	}
-	child_release(&c);
-	strbuf_release(&out);
-	fs_rmtree(tmpdir);
+		    "no memory-sampling PMU (PEBS/IBS/SPE): perf says \"%s\"", why);
 }
 
 static int read_line(const char *path, char *buf, size_t n)

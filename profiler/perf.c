@@ -9,6 +9,7 @@
 
 #include "common/bpfutil.h"
 #include "common/child.h"
+#include "common/err.h"
 #include "common/fs.h"
 #include "common/util.h"
 
@@ -118,6 +119,34 @@ int perf_probe(struct perf_info *pi)
 out:
 	child_release(&c);
 	strbuf_release(&out);
+	return err;
+}
+
+int perf_mem_probe(const char *binary, char *why, size_t n)
+{
+	const char *const argv[] = {binary, "mem", "record", "-e", "list", NULL};
+	struct strbuf out = STRBUF_INIT;
+	char tmpdir[] = "/tmp/scxprof-perf-mem.XXXXXX";
+	struct child c;
+	int err;
+
+	if (!mkdtemp(tmpdir))
+		return err_errno();
+	err = child_capture(&c, argv, tmpdir, &out, PERF_PROBE_TIMEOUT_MS);
+	if (!err) {
+		strbuf_addstr(&out, c.err.buf);
+		if (child_success(&c) && strstr(out.buf, "available") &&
+		    !strstr(out.buf, "not supported")) {
+			err = 1;
+		} else {
+			strbuf_rtrim(&out);
+			snprintf(why, n, "%.*s", (int)strcspn(out.buf, "\n"),
+				 out.len ? out.buf : "nothing");
+		}
+	}
+	child_release(&c);
+	strbuf_release(&out);
+	fs_rmtree(tmpdir);
 	return err;
 }
 

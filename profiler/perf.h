@@ -35,6 +35,14 @@ int perf_version_parse(const char *line, int *major, int *minor);
 int perf_probe(struct perf_info *pi);
 
 /*
+ * Whether `perf mem record` can sample on this host: runs `perf mem record -e
+ * list` (it only lists events) in a scratch directory. 1 when memory events are
+ * available, 0 when not (why: perf's first line, e.g. "failed: memory events not
+ * supported"), or a negative errno when perf could not be run.
+ */
+int perf_mem_probe(const char *binary, char *why, size_t n);
+
+/*
  * The sched/irq/nmi events of the sched trace, in upstream's order
  * (reference/scxprof-upstream.md §2.1). irq_vectors:* exist only on x86.
  */

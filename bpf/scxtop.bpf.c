@@ -35,6 +35,7 @@ const volatile __u32 rb_mask = 0;		/* nr of ring buffers - 1 (a power of two) */
 const volatile __u64 wakeup_bytes = 1 << 20;	/* wake the consumer past this much data */
 
 /* Runtime switches (bss, written by user space). */
+__u32 epoch;			/* sampling window, advanced by the reader */
 __u32 stream;			/* emit per-event records */
 __u32 stream_types = ~0u;	/* bit (1 << type) enables a type */
 
@@ -77,11 +78,15 @@ struct task_struct___pre516 {
 	unsigned int cpu;
 } __attribute__((preserve_access_index));
 
+/*
+ * tp_btf arguments are trusted BTF pointers: fields are read with direct loads
+ * (no bpf_probe_read_kernel call), which matters at millions of switches/s.
+ */
 static __always_inline int task_cpu(struct task_struct *p)
 {
 	if (bpf_core_field_exists(p->thread_info.cpu))
-		return BPF_CORE_READ(p, thread_info.cpu);
-	return BPF_CORE_READ((struct task_struct___pre516 *)p, cpu);
+		return p->thread_info.cpu;
+	return ((struct task_struct___pre516 *)p)->cpu;
 }
 
 static __always_inline struct scxtop_cpu_stats *cpu_stats_of(__u32 cpu)
@@ -125,6 +130,20 @@ static __always_inline struct scxtop_task_stats *task_stats_get(struct task_stru
 {
 	return bpf_task_storage_get(&task_stats, p, 0,
 				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+/* The task's storage, created (with its counter bases) on first sight. */
+static __always_inline struct scxtop_task_stats *task_stats_init(struct task_struct *p)
+{
+	struct scxtop_task_stats *ts = task_stats_get(p, true);
+
+	if (ts && !ts->init) {
+		ts->init = 1;
+		ts->runtime_base = p->se.sum_exec_runtime;
+		ts->exec_at_switch_in = ts->runtime_base;
+		ts->nivcsw_base = p->nivcsw;
+	}
+	return ts;
 }
 
 static __always_inline bool want(enum scxtop_event_type type)
@@ -182,7 +201,7 @@ static __always_inline __s64 switch_state(bool preempt, unsigned int state,
 
 	if (preempt)
 		return SCXTOP_STATE_PREEMPTED;
-	s = (state | BPF_CORE_READ(prev, exit_state)) & 0x7f; /* TASK_REPORT */
+	s = (state | prev->exit_state) & 0x7f; /* TASK_REPORT */
 	if (state == 0x402)	/* TASK_IDLE = TASK_UNINTERRUPTIBLE | TASK_NOLOAD */
 		return 0x80;
 	if (state == 0x1000)	/* TASK_RTLOCK_WAIT reports as D */
@@ -190,6 +209,23 @@ static __always_inline __s64 switch_state(bool preempt, unsigned int state,
 	if (!s)
 		return 0;
 	return 1ll << msb64(s);
+}
+
+/* Latency extremes of the current sampling window (see win_epoch in scxtop.h). */
+static __always_inline void win_record(__u32 *win_epoch, __u64 *min, __u64 *max, __u64 lat)
+{
+	__u32 e = epoch;
+
+	if (*win_epoch != e) {
+		*win_epoch = e;
+		*min = lat;
+		*max = lat;
+		return;
+	}
+	if (lat < *min)
+		*min = lat;
+	if (lat > *max)
+		*max = lat;
 }
 
 static __always_inline void lat_record(__u64 *total, __u64 *samples, __u64 *min, __u64 *max,
@@ -212,8 +248,9 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	     unsigned int prev_state)
 {
 	__u64 now = bpf_ktime_get_boot_ns();
-	__s64 state = switch_state(preempt, prev_state, prev);
-	__s32 prev_pid = BPF_CORE_READ(prev, pid), next_pid = BPF_CORE_READ(next, pid);
+	__s32 prev_pid = prev->pid, next_pid = next->pid;
+	/* switched out while runnable: preempted, or still TASK_RUNNING (yield) */
+	bool preempted = preempt || !prev_state;
 
 	if (aggregate) {
 		struct scxtop_cpu_stats *cs = this_cpu_stats();
@@ -231,29 +268,32 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 			cs->last_switch_ts = now;
 			cs->curr_pid = next_pid;
 			cs->nr_switches++;
-			if (state == SCXTOP_STATE_PREEMPTED || state == SCXTOP_STATE_RUNNING)
+			if (preempted)
 				cs->nr_preempts++;
 		}
-		if (prev_pid && (ts = task_stats_get(prev, true))) {
-			if (ts->run_start_ts)
-				ts->runtime_ns += now - ts->run_start_ts;
-			ts->run_start_ts = 0;
-			if (state == SCXTOP_STATE_PREEMPTED || state == SCXTOP_STATE_RUNNING)
-				ts->nr_preempts++;
-		}
-		if (next_pid && (ts = task_stats_get(next, true))) {
+		/* prev: nothing to do, the kernel counts its runtime and preemptions */
+		if (next_pid && (ts = task_stats_init(next))) {
 			ts->run_start_ts = now;
+			ts->exec_at_switch_in = next->se.sum_exec_runtime;
 			ts->nr_switches++;
 			ts->last_cpu = bpf_get_smp_processor_id();
 			if (ts->wake_ts && now > ts->wake_ts) {
 				__u64 lat = now - ts->wake_ts;
 
+				/* a wakeup serviced here (only this CPU writes cs) */
+				if (cs)
+					cs->nr_wakeups++;
 				lat_record(&ts->lat_total_ns, &ts->lat_samples, &ts->lat_min_ns,
 					   &ts->lat_max_ns, ts->lat_hist, lat);
-				if (cs)
+				win_record(&ts->win_epoch, &ts->win_lat_min_ns, &ts->win_lat_max_ns,
+					   lat);
+				if (cs) {
 					lat_record(&cs->lat_total_ns, &cs->lat_samples,
 						   &cs->lat_min_ns, &cs->lat_max_ns, cs->lat_hist,
 						   lat);
+					win_record(&cs->win_epoch, &cs->win_lat_min_ns,
+						   &cs->win_lat_max_ns, lat);
+				}
 			}
 			ts->wake_ts = 0;
 		}
@@ -267,12 +307,12 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 		hdr_fill(&e->hdr, SCXTOP_EV_SWITCH, now, REC_SIZE(sw));
 		e->hdr.pid = prev_pid;
 		e->sw.prev_pid = prev_pid;
-		e->sw.prev_tgid = BPF_CORE_READ(prev, tgid);
-		e->sw.prev_prio = BPF_CORE_READ(prev, prio);
+		e->sw.prev_tgid = prev->tgid;
+		e->sw.prev_prio = prev->prio;
 		e->sw.next_pid = next_pid;
-		e->sw.next_tgid = BPF_CORE_READ(next, tgid);
-		e->sw.next_prio = BPF_CORE_READ(next, prio);
-		e->sw.prev_state = state;
+		e->sw.next_tgid = next->tgid;
+		e->sw.next_prio = next->prio;
+		e->sw.prev_state = switch_state(preempt, prev_state, prev);
 		BPF_CORE_READ_STR_INTO(&e->sw.prev_comm, prev, comm);
 		BPF_CORE_READ_STR_INTO(&e->sw.next_comm, next, comm);
 		rec_submit(e);
@@ -282,21 +322,25 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 
 static __always_inline int on_wake(struct task_struct *p, enum scxtop_event_type type)
 {
-	__u64 now = bpf_ktime_get_boot_ns();
-	int target = task_cpu(p);
+	__u64 now;
 
-	if (aggregate) {
-		struct scxtop_task_stats *ts;
-		struct scxtop_cpu_stats *cs;
+	/* sched_wakeup only feeds the stream (a CPU counts its wakeups at switch-in) */
+	if (type == SCXTOP_EV_WAKEUP && !want(type))
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	if (aggregate && type != SCXTOP_EV_WAKEUP) {
+		struct scxtop_task_stats *ts = task_stats_init(p);
 
-		/* Latency runs from the first sign of runnability: waking (or wakeup_new). */
-		if (type != SCXTOP_EV_WAKEUP && (ts = task_stats_get(p, true))) {
+		/*
+		 * Latency runs from the first sign of runnability: waking (or
+		 * wakeup_new). Both fire under p->pi_lock (the rare lockless
+		 * wakeup of current can at worst lose one count): no atomics.
+		 */
+		if (ts) {
 			ts->wake_ts = now;
-			__sync_fetch_and_add(&ts->nr_wakeups, 1);
+			ts->nr_wakeups++;
 			ts->last_waker_pid = bpf_get_current_pid_tgid() & 0xffffffff;
 		}
-		if (type != SCXTOP_EV_WAKING && (cs = cpu_stats_of(target)))
-			__sync_fetch_and_add(&cs->nr_wakeups, 1);
 	}
 
 	if (want(type)) {
@@ -305,10 +349,10 @@ static __always_inline int on_wake(struct task_struct *p, enum scxtop_event_type
 		if (!e)
 			return 0;
 		hdr_fill(&e->hdr, type, now, REC_SIZE(wake));
-		e->wake.pid = BPF_CORE_READ(p, pid);
-		e->wake.tgid = BPF_CORE_READ(p, tgid);
-		e->wake.prio = BPF_CORE_READ(p, prio);
-		e->wake.target_cpu = target;
+		e->wake.pid = p->pid;
+		e->wake.tgid = p->tgid;
+		e->wake.prio = p->prio;
+		e->wake.target_cpu = task_cpu(p);
 		BPF_CORE_READ_STR_INTO(&e->wake.comm, p, comm);
 		rec_submit(e);
 	}
@@ -356,9 +400,9 @@ int BPF_PROG(on_sched_migrate_task, struct task_struct *p, int dest_cpu)
 		if (!e)
 			return 0;
 		hdr_fill(&e->hdr, SCXTOP_EV_MIGRATE, now, REC_SIZE(migrate));
-		e->migrate.pid = BPF_CORE_READ(p, pid);
-		e->migrate.tgid = BPF_CORE_READ(p, tgid);
-		e->migrate.prio = BPF_CORE_READ(p, prio);
+		e->migrate.pid = p->pid;
+		e->migrate.tgid = p->tgid;
+		e->migrate.prio = p->prio;
 		e->migrate.orig_cpu = orig;
 		e->migrate.dest_cpu = dest_cpu;
 		BPF_CORE_READ_STR_INTO(&e->migrate.comm, p, comm);
@@ -378,10 +422,10 @@ int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_stru
 	if (!e)
 		return 0;
 	hdr_fill(&e->hdr, SCXTOP_EV_FORK, bpf_ktime_get_boot_ns(), REC_SIZE(fork));
-	e->fork.parent_pid = BPF_CORE_READ(parent, pid);
-	e->fork.parent_tgid = BPF_CORE_READ(parent, tgid);
-	e->fork.child_pid = BPF_CORE_READ(child, pid);
-	e->fork.child_tgid = BPF_CORE_READ(child, tgid);
+	e->fork.parent_pid = parent->pid;
+	e->fork.parent_tgid = parent->tgid;
+	e->fork.child_pid = child->pid;
+	e->fork.child_tgid = child->tgid;
 	BPF_CORE_READ_STR_INTO(&e->fork.parent_comm, parent, comm);
 	BPF_CORE_READ_STR_INTO(&e->fork.child_comm, child, comm);
 	rec_submit(e);
@@ -399,9 +443,9 @@ static __always_inline int task_event(struct task_struct *p, enum scxtop_event_t
 	if (!e)
 		return 0;
 	hdr_fill(&e->hdr, type, bpf_ktime_get_boot_ns(), REC_SIZE(task));
-	e->task.pid = BPF_CORE_READ(p, pid);
-	e->task.tgid = BPF_CORE_READ(p, tgid);
-	e->task.prio = BPF_CORE_READ(p, prio);
+	e->task.pid = p->pid;
+	e->task.tgid = p->tgid;
+	e->task.prio = p->prio;
 	e->task.old_pid = old_pid;
 	if (new_comm)
 		bpf_probe_read_kernel_str(&e->task.comm, sizeof(e->task.comm), new_comm);
@@ -519,11 +563,24 @@ int dump_tasks(struct bpf_iter__task *ctx)
 	rec->pid = p->pid;
 	rec->tgid = p->tgid;
 	rec->prio = p->prio;
-	rec->on_cpu = ts->run_start_ts != 0;
+	rec->on_cpu = p->on_cpu;
 	bpf_probe_read_kernel_str(rec->comm, sizeof(rec->comm), p->comm);
 	bpf_probe_read_kernel_str(rec->leader_comm, sizeof(rec->leader_comm),
 				  BPF_CORE_READ(p, group_leader, comm));
 	__builtin_memcpy(&rec->st, ts, sizeof(rec->st));
+	/*
+	 * Runtime from the kernel: sum_exec_runtime is final for a task that is
+	 * not running; a running one has run since its switch-in (sum_exec_runtime
+	 * only moves at ticks).
+	 */
+	{
+		__u64 exec = p->se.sum_exec_runtime, now = bpf_ktime_get_boot_ns();
+
+		if (rec->on_cpu && ts->run_start_ts && now > ts->run_start_ts)
+			exec = ts->exec_at_switch_in + (now - ts->run_start_ts);
+		rec->st.runtime_ns = exec > ts->runtime_base ? exec - ts->runtime_base : 0;
+		rec->st.nr_preempts = p->nivcsw - ts->nivcsw_base;
+	}
 	bpf_seq_write(ctx->meta->seq, rec, sizeof(*rec));
 	return 0;
 }

@@ -118,13 +118,13 @@ struct scxtop_event {
 
 /*
  * Per-CPU statistics, one array entry per possible CPU. Fields the CPU updates
- * for itself are plain; fields other CPUs update (wakeups, migrations in) are
+ * for itself are plain; fields other CPUs update (migrations in and out) are
  * atomic. The array is mmap'ed by user space.
  */
 struct scxtop_cpu_stats {
 	__u64 nr_switches;
 	__u64 nr_preempts;	/* switches with prev still runnable */
-	__u64 nr_wakeups;	/* wakeups targeting this CPU (atomic) */
+	__u64 nr_wakeups;	/* wakeups serviced here: switch-ins of a woken task */
 	__u64 nr_migrations_in;	/* atomic */
 	__u64 nr_migrations_out;
 	__u64 busy_ns;		/* non-idle time, accounted at each switch */
@@ -141,16 +141,30 @@ struct scxtop_cpu_stats {
 	__s32 curr_pid;		/* task running since last_switch_ts (0: idle) */
 	__u32 freq_khz;		/* last cpu_frequency value (0: never reported) */
 	__u32 lat_hist[SCXTOP_LAT_SLOTS];
+	/*
+	 * Latency extremes of the current sampling window: valid when win_epoch
+	 * equals the epoch the reader closes (collector_epoch_advance); a record
+	 * with an older win_epoch had no latency sample in the window.
+	 */
+	__u64 win_lat_min_ns;
+	__u64 win_lat_max_ns;
+	__u32 win_epoch;
 } __attribute__((aligned(64)));
 
-/* Per-task state and statistics, in task storage (freed with the task). */
+/*
+ * Per-task state and statistics, in task storage (freed with the task). In
+ * records of the task iterator (scxtop_task_rec) runtime_ns and nr_preempts are
+ * filled from the kernel's own counters (se.sum_exec_runtime, nivcsw) relative
+ * to when the task was first seen, so sched_switch never touches the storage
+ * of the task switching out.
+ */
 struct scxtop_task_stats {
 	__u64 wake_ts;		/* pending wakeup: when it became runnable (0: none) */
-	__u64 run_start_ts;	/* switched in at (0: not running) */
-	__u64 runtime_ns;
+	__u64 run_start_ts;	/* last switched in at */
+	__u64 runtime_ns;	/* records: CPU time since first seen, up to now if running */
 	__u64 nr_switches;	/* times switched in */
-	__u64 nr_preempts;	/* times switched out while runnable */
-	__u64 nr_wakeups;	/* atomic */
+	__u64 nr_preempts;	/* records: times switched out while runnable (nivcsw) */
+	__u64 nr_wakeups;	/* times woken (sched_waking / wakeup_new) */
 	__u64 nr_migrations;
 	__u64 lat_total_ns;
 	__u64 lat_samples;
@@ -159,13 +173,20 @@ struct scxtop_task_stats {
 	__s32 last_cpu;
 	__s32 last_waker_pid;
 	__u32 lat_hist[SCXTOP_LAT_SLOTS];
+	__u64 win_lat_min_ns;	/* as in struct scxtop_cpu_stats */
+	__u64 win_lat_max_ns;
+	__u32 win_epoch;
+	__u32 init;		/* the bases below are set */
+	__u64 runtime_base;	/* se.sum_exec_runtime when first seen */
+	__u64 exec_at_switch_in;	/* se.sum_exec_runtime at the last switch-in */
+	__u64 nivcsw_base;	/* nivcsw when first seen */
 };
 
 /* One record per task with statistics, written by the iter/task program. */
 struct scxtop_task_rec {
 	__s32 pid, tgid;
 	__s32 prio;
-	__u32 on_cpu;		/* currently running (run_start_ts != 0) */
+	__u32 on_cpu;		/* running on a CPU right now (task->on_cpu) */
 	char comm[SCXTOP_COMM_LEN];
 	char leader_comm[SCXTOP_COMM_LEN];	/* the process (thread group leader) name */
 	struct scxtop_task_stats st;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "common/bpfutil.h"
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 
@@ -44,4 +47,38 @@ int bpfutil_probe_tracepoints(const char *const *names, size_t n, bool *present)
 	}
 	btf__free(btf);
 	return 0;
+}
+
+int bpfutil_iter_read(int link_fd, size_t rec_size, void (*fn)(void *ctx, const void *rec),
+		      void *ctx)
+{
+	char buf[65536];
+	size_t have = 0, whole;
+	int fd, err = 0;
+	ssize_t n;
+
+	if (!rec_size || rec_size > sizeof(buf))
+		return -EINVAL;
+	fd = bpf_iter_create(link_fd);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		whole = have / rec_size * rec_size;
+		for (size_t off = 0; off < whole; off += rec_size)
+			fn(ctx, buf + off);
+		have -= whole;
+		memmove(buf, buf + whole, have);
+	}
+	close(fd);
+	return err;
 }

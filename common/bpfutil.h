@@ -21,5 +21,12 @@ const char *bpfutil_strerror(int err, char *buf, size_t n);
  * vmlinux BTF cannot be loaded.
  */
 int bpfutil_probe_tracepoints(const char *const *names, size_t n, bool *present);
+/*
+ * Run a BPF iterator (its link fd) whose program writes fixed-size records of
+ * rec_size bytes (at most 64 KiB) with bpf_seq_write, calling fn for each whole
+ * record. 0 or a negative errno.
+ */
+int bpfutil_iter_read(int link_fd, size_t rec_size, void (*fn)(void *ctx, const void *rec),
+		      void *ctx);
 
 #endif

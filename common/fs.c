@@ -168,3 +168,16 @@ out:
 		unlink(dst);
 	return err;
 }
+
+int fs_read_line(const char *path, char *buf, size_t n)
+{
+	FILE *fp = fopen(path, "re");
+
+	if (!fp)
+		return -errno;
+	if (!fgets(buf, (int)n, fp))
+		buf[0] = '\0';
+	fclose(fp);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}

@@ -4,6 +4,7 @@
 #define SCX_COMMON_FS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Remove path and everything below it; never follows symlinks. ENOENT is not an error. */
@@ -13,6 +14,8 @@ int fs_fsync_dir(const char *path);
 /* Like mkdir -p (mode for the directories it creates). */
 int fs_mkdir_p(const char *path, unsigned mode);
 bool fs_exists(const char *path);
+/* The first line of a (small) file into buf, without its newline. 0 or -errno. */
+int fs_read_line(const char *path, char *buf, size_t n);
 bool fs_is_dir(const char *path);
 /*
  * Directory part of path ("." when there is none) and last component, ignoring

@@ -274,6 +274,45 @@ static void collector__live_workload__events_and_stats(void **state)
 	close(pp.b[1]);
 }
 
+/* Latency min/max per sampling window: tagged with the epoch they belong to. */
+static void collector__epoch_windows__min_max_per_window(void **state)
+{
+	struct collector_opts o = {.aggregate = true};
+	struct collector *c = NULL;
+	struct pingpong pp = {.rounds = 300};
+	struct task_find fp = {.comm = "scx-ping"};
+	pthread_t t1, t2;
+	char why[256] = "";
+	uint32_t e0, e1;
+
+	SKIP_UNLESS(geteuid() == 0, "needs root to load BPF");
+	SKIP_UNLESS(access("/sys/kernel/btf/vmlinux", R_OK) == 0, "kernel has no BTF");
+	if (collector_open(&c, &o, why, sizeof(why)))
+		fail_msg("collector_open: %s", why);
+	e0 = collector_epoch_advance(c);
+	assert_int_equal(pipe(pp.a), 0);
+	assert_int_equal(pipe(pp.b), 0);
+	assert_int_equal(pthread_create(&t2, NULL, pong, &pp), 0);
+	assert_int_equal(pthread_create(&t1, NULL, ping, &pp), 0);
+	usleep(200000);
+	assert_int_equal(collector_read_tasks(c, find_task, &fp), 0);
+	e1 = collector_epoch_advance(c);
+	assert_int_equal(e1, e0 + 1);
+	assert_true(fp.found);
+	/* every latency sample of scx-ping fell in window e1 */
+	assert_int_equal(fp.rec.st.win_epoch, e1);
+	assert_int_equal(fp.rec.st.win_lat_min_ns, fp.rec.st.lat_min_ns);
+	assert_int_equal(fp.rec.st.win_lat_max_ns, fp.rec.st.lat_max_ns);
+	pp.done = 1;
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	collector_close(c);
+	for (int i = 0; i < 2; i++) {
+		close(pp.a[i]);
+		close(pp.b[i]);
+	}
+}
+
 static void collector__bad_ringbuf_size__einval_with_reason(void **state)
 {
 	struct collector_opts o = {.ringbuf_bytes = 12345};
@@ -292,6 +331,7 @@ int main(void)
 		cmocka_unit_test(lat_percentile__known_histograms),
 		cmocka_unit_test(event_names__x_macro_table),
 		cmocka_unit_test(collector__live_workload__events_and_stats),
+		cmocka_unit_test(collector__epoch_windows__min_max_per_window),
 		cmocka_unit_test(collector__bad_ringbuf_size__einval_with_reason),
 	};
 

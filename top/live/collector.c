@@ -26,6 +26,7 @@ struct prog_desc {
 	const char *tp;		/* tracepoint name (NULL: iterator) */
 	bool required;
 	bool aggregate_only;	/* only needed for statistics */
+	bool stream_only;	/* does nothing for statistics: attached when streaming */
 };
 
 struct collector {
@@ -121,20 +122,20 @@ static const struct prog_desc *prog_desc_of(const char *name)
 		const char *prog;
 		struct prog_desc d;
 	} table[] = {
-		{"on_sched_switch", {"sched_switch", true, false}},
-		{"on_sched_waking", {"sched_waking", true, false}},
-		{"on_sched_wakeup", {"sched_wakeup", false, false}},
-		{"on_sched_wakeup_new", {"sched_wakeup_new", true, false}},
-		{"on_sched_migrate_task", {"sched_migrate_task", false, false}},
-		{"on_sched_process_fork", {"sched_process_fork", false, false}},
-		{"on_sched_process_exec", {"sched_process_exec", false, false}},
-		{"on_sched_process_exit", {"sched_process_exit", false, false}},
-		{"on_sched_process_free", {"sched_process_free", false, false}},
-		{"on_task_rename", {"task_rename", false, false}},
-		{"on_softirq_entry", {"softirq_entry", false, false}},
-		{"on_softirq_exit", {"softirq_exit", false, false}},
-		{"on_cpu_frequency", {"cpu_frequency", false, false}},
-		{"dump_tasks", {NULL, true, true}},
+		{"on_sched_switch", {"sched_switch", true, false, false}},
+		{"on_sched_waking", {"sched_waking", true, false, false}},
+		{"on_sched_wakeup", {"sched_wakeup", false, false, true}},
+		{"on_sched_wakeup_new", {"sched_wakeup_new", true, false, false}},
+		{"on_sched_migrate_task", {"sched_migrate_task", false, false, false}},
+		{"on_sched_process_fork", {"sched_process_fork", false, false, true}},
+		{"on_sched_process_exec", {"sched_process_exec", false, false, false}},
+		{"on_sched_process_exit", {"sched_process_exit", false, false, true}},
+		{"on_sched_process_free", {"sched_process_free", false, false, true}},
+		{"on_task_rename", {"task_rename", false, false, true}},
+		{"on_softirq_entry", {"softirq_entry", false, false, false}},
+		{"on_softirq_exit", {"softirq_exit", false, false, false}},
+		{"on_cpu_frequency", {"cpu_frequency", false, false, false}},
+		{"dump_tasks", {NULL, true, true, false}},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
@@ -381,7 +382,15 @@ int collector_open(struct collector **out, const struct collector_opts *opts, ch
 	bpf_object__for_each_program(prog, c->skel->obj) {
 		struct collector_prog_status *st = &c->status[i];
 
+		const struct prog_desc *d = prog_desc_of(st->name);
+
 		if (st->state == COLLECTOR_PROG_UNAVAILABLE) {
+			i++;
+			continue;
+		}
+		/* a hot tracepoint with nothing to count: attach when streaming starts */
+		if (!c->opts.stream && d && d->stream_only) {
+			st->state = COLLECTOR_PROG_ON_DEMAND;
 			i++;
 			continue;
 		}
@@ -454,6 +463,28 @@ void collector_prime_cpus(const struct collector *c)
 
 void collector_set_stream(struct collector *c, bool on, uint32_t types)
 {
+	struct bpf_program *prog;
+	size_t i = 0;
+	char eb[128];
+
+	if (on) {
+		bpf_object__for_each_program(prog, c->skel->obj) {
+			struct collector_prog_status *st = &c->status[i];
+
+			if (st->state == COLLECTOR_PROG_ON_DEMAND) {
+				c->links[i] = bpf_program__attach(prog);
+				if (c->links[i]) {
+					st->state = COLLECTOR_PROG_ATTACHED;
+				} else {
+					st->state = COLLECTOR_PROG_FAILED;
+					st->err = err_errno();
+					pr_debug("optional program %s not attached: %s", st->attach,
+						 bpfutil_strerror(st->err, eb, sizeof(eb)));
+				}
+			}
+			i++;
+		}
+	}
 	c->skel->data->stream_types = types ? types : ~0u;
 	__atomic_store_n(&c->skel->bss->stream, on ? 1u : 0u, __ATOMIC_RELEASE);
 }
@@ -482,44 +513,34 @@ unsigned collector_read_cpus(struct collector *c, struct scxtop_cpu_stats *out, 
 	return nr;
 }
 
+struct task_cb {
+	collector_task_fn fn;
+	void *ctx;
+};
+
+static void on_task_rec(void *ctx, const void *rec)
+{
+	struct task_cb *cb = ctx;
+	struct scxtop_task_rec r;
+
+	memcpy(&r, rec, sizeof(r));	/* the buffer is not aligned for the record */
+	cb->fn(cb->ctx, &r);
+}
+
 int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx)
 {
-	struct scxtop_task_rec recs[32];
-	size_t have = 0;
-	uint64_t now;
-	int fd, err = 0;
-	ssize_t n;
+	struct task_cb cb = {fn, ctx};
 
 	if (!c->iter_link)
 		return -EOPNOTSUPP;
-	fd = bpf_iter_create(bpf_link__fd(c->iter_link));
-	if (fd < 0)
-		return err_errno();
-	now = now_boot_ns();
-	for (;;) {
-		n = read(fd, (char *)recs + have, sizeof(recs) - have);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			err = err_errno();
-			break;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-		size_t whole = have / sizeof(recs[0]);
-		for (size_t i = 0; i < whole; i++) {
-			struct scxtop_task_rec *r = &recs[i];
+	/* runtime_ns of a running task is up to date: the iterator added it */
+	return bpfutil_iter_read(bpf_link__fd(c->iter_link), sizeof(struct scxtop_task_rec),
+				 on_task_rec, &cb);
+}
 
-			if (r->on_cpu && r->st.run_start_ts && now > r->st.run_start_ts)
-				r->st.runtime_ns += now - r->st.run_start_ts;
-			fn(ctx, r);
-		}
-		have -= whole * sizeof(recs[0]);
-		memmove(recs, (char *)recs + whole * sizeof(recs[0]), have);
-	}
-	close(fd);
-	return err;
+uint32_t collector_epoch_advance(struct collector *c)
+{
+	return __atomic_fetch_add(&c->skel->bss->epoch, 1, __ATOMIC_ACQ_REL);
 }
 
 uint64_t collector_dropped(struct collector *c)

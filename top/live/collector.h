@@ -52,6 +52,9 @@ enum collector_prog_state {
 	COLLECTOR_PROG_ATTACHED,
 	COLLECTOR_PROG_UNAVAILABLE,	/* the kernel lacks the tracepoint: not loaded */
 	COLLECTOR_PROG_FAILED,		/* load or attach failed (err) */
+	COLLECTOR_PROG_ON_DEMAND,	/* loaded; feeds only the stream, attached when
+					 * streaming is first turned on (keeps the cost of
+					 * statistics-only use down) */
 };
 
 struct collector_prog_status {
@@ -94,6 +97,13 @@ unsigned collector_read_cpus(struct collector *c, struct scxtop_cpu_stats *out, 
 /* Run the task iterator: fn is called once per task with statistics. 0 or -errno.
  * runtime_ns of a running task includes its current interval. */
 int collector_read_tasks(struct collector *c, collector_task_fn fn, void *ctx);
+/*
+ * Close the current sampling window and open the next; returns the epoch just
+ * closed. Records read before this call whose win_epoch equals the returned
+ * value carry that window's latency min/max (win_lat_*_ns); an older win_epoch
+ * means no latency sample in the window. One reader per collector advances it.
+ */
+uint32_t collector_epoch_advance(struct collector *c);
 /* Records lost on full ring buffers since open. */
 uint64_t collector_dropped(struct collector *c);
 /* Status of every program, for the UI and --headless output. */

@@ -317,7 +317,7 @@ static void analyze__migration_across_llcs__classified(void **state)
 	assert_int_equal(pftrace_write_event(t.w, &e), 0);
 	tw_close(&t);
 	model_init(&m);
-	assert_int_equal(topology_from_json(&m.topo, topo, strlen(topo)), 0);
+	assert_int_equal(trace_topology_from_json(&m.topo, topo, strlen(topo)), 0);
 	m.topo.source = "test";
 	assert_int_equal(trace_load_mem(&m, t.buf, t.len, NULL, msg, sizeof(msg)), 0);
 	analyze_params_init(&p);

@@ -184,6 +184,63 @@ static void topology__no_node_dir__everything_on_node0(void **state)
 	topology_release(&t);
 }
 
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char path[1024], *slash;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	assert_int_equal(fs_mkdir_p(path, 0755), 0);
+	*slash = '/';
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/*
+ * A partial copy of /sys/devices/system (what `scxtop analyze --topology` gets):
+ * no cpu/possible, and only cache index0 and index3 per CPU. The cpuN
+ * directories are the CPUs; the LLC is index3 despite the gap.
+ */
+static void topology_system__partial_copy__cpus_from_dirs_llc_past_gaps(void **state)
+{
+	char dir[512];
+	struct topology t;
+
+	snprintf(dir, sizeof(dir), "%s/partial", test_tmpdir());
+	for (int c = 0; c < 4; c++) {
+		char rel[128];
+
+		snprintf(rel, sizeof(rel), "cpu/cpu%d/cache/index0/level", c);
+		put(dir, rel, "1\n");
+		snprintf(rel, sizeof(rel), "cpu/cpu%d/cache/index0/type", c);
+		put(dir, rel, "Data\n");
+		snprintf(rel, sizeof(rel), "cpu/cpu%d/cache/index0/shared_cpu_list", c);
+		put(dir, rel, c == 0 ? "0\n" : c == 1 ? "1\n" : c == 2 ? "2\n" : "3\n");
+		snprintf(rel, sizeof(rel), "cpu/cpu%d/cache/index3/level", c);
+		put(dir, rel, "3\n");
+		snprintf(rel, sizeof(rel), "cpu/cpu%d/cache/index3/type", c);
+		put(dir, rel, "Unified\n");
+		snprintf(rel, sizeof(rel), "cpu/cpu%d/cache/index3/shared_cpu_list", c);
+		put(dir, rel, c < 2 ? "0-1\n" : "2-3\n");
+	}
+	put(dir, "node/node0/cpulist", "0-1\n");
+	put(dir, "node/node1/cpulist", "2-3\n");
+	assert_int_equal(topology_load_system(&t, dir), 0);
+	assert_sane_topology(&t);
+	assert_int_equal(t.nr_cpus, 4);
+	assert_int_equal(t.nr_online, 4);
+	assert_int_equal(t.nr_llcs, 2);
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.cpus[1].llc, t.cpus[0].llc);
+	assert_true(t.cpus[2].llc != t.cpus[0].llc);
+	assert_int_equal(t.nodes[t.cpus[3].node].id, 1);
+	topology_release(&t);
+}
+
 static void topology__this_machine__consistent(void **state)
 {
 	struct topology t;
@@ -204,6 +261,7 @@ int main(void)
 		cmocka_unit_test(topology__offline_and_isolated__kept_in_place_unknown_placement),
 		cmocka_unit_test(topology__missing_tree__enoent),
 		cmocka_unit_test(topology__no_node_dir__everything_on_node0),
+		cmocka_unit_test(topology_system__partial_copy__cpus_from_dirs_llc_past_gaps),
 		cmocka_unit_test(topology__this_machine__consistent),
 	};
 

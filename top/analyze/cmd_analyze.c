@@ -199,7 +199,7 @@ static int analyze_run(const struct cli_ctx *cli, int argc, char **argv)
 
 	model_init(&m);
 	if (o.topology) {
-		err = topology_from_sysfs(&m.topo, o.topology);
+		err = trace_topology_from_sysfs(&m.topo, o.topology);
 		if (err) {
 			pr_err("reading topology %s: %s", o.topology, err_str(err));
 			ret = EXIT_FAIL;

@@ -1192,7 +1192,7 @@ static void dec_track_descriptor(struct loader *ld, struct pb_bytes b)
 	}
 	if (name.len > 12 && !memcmp(name.p, "scxtop_topo:", 12)) {
 		if (!m->topo.known &&
-		    !topology_from_json(&m->topo, (const char *)name.p + 12, name.len - 12))
+		    !trace_topology_from_json(&m->topo, (const char *)name.p + 12, name.len - 12))
 			m->topo.source = "trace";
 		m->meta.scxtop = true;
 	}

@@ -56,7 +56,7 @@ void model_release(struct trace_model *m)
 	strmap_release(&m->str_map);
 	u64map_release(&m->tid_map);
 	u64map_release(&m->pid_map);
-	topology_release(&m->topo);
+	trace_topology_release(&m->topo);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -227,7 +227,7 @@ struct dsq_sample {
 	int32_t layer;
 };
 
-struct topology {
+struct trace_topology {
 	bool known;
 	const char *source;	/* "trace", "sysfs:<dir>" */
 	uint32_t nr_cpus;
@@ -317,7 +317,7 @@ struct trace_model {
 	uint64_t migrate_cross_llc, migrate_cross_node, migrate_same_llc, migrate_unknown;
 	uint64_t nr_migrate_inferred;
 
-	struct topology topo;
+	struct trace_topology topo;
 	struct trace_meta meta;
 	struct load_stats stats;
 	bool built;
@@ -393,18 +393,18 @@ int model_replay(struct trace_model *m, const struct build_observer *obs);
 
 /* --- topology ---------------------------------------------------------------- */
 /* Parse scxtop's topology JSON (cpu_to_llc, cpu_to_numa, cpu_to_core). */
-int topology_from_json(struct topology *t, const char *json, size_t len);
+int trace_topology_from_json(struct trace_topology *t, const char *json, size_t len);
 /*
- * Read a sysfs topology: DIR is /sys/devices/system (or a copy of it), or its
- * cpu/ subdirectory. LLC = the CPU's highest cache level's shared_cpu_list.
+ * Read a sysfs topology with top/live/topology: DIR is /sys/devices/system (or a
+ * copy of it), or its cpu/ subdirectory.
  */
-int topology_from_sysfs(struct topology *t, const char *dir);
-void topology_release(struct topology *t);
-static inline int32_t topo_llc(const struct topology *t, unsigned cpu)
+int trace_topology_from_sysfs(struct trace_topology *t, const char *dir);
+void trace_topology_release(struct trace_topology *t);
+static inline int32_t topo_llc(const struct trace_topology *t, unsigned cpu)
 {
 	return t->known && t->cpu_llc && cpu < MAX_CPUS ? t->cpu_llc[cpu] : -1;
 }
-static inline int32_t topo_node(const struct topology *t, unsigned cpu)
+static inline int32_t topo_node(const struct trace_topology *t, unsigned cpu)
 {
 	return t->known && t->cpu_node && cpu < MAX_CPUS ? t->cpu_node[cpu] : -1;
 }

@@ -137,9 +137,9 @@ static void cpu_llc(const char *root, int cpu, int package, struct llc_info *li)
 		char rel[128], type[32], lv[16], idb[32], list[sizeof(li->key)];
 		int64_t level, id;
 
-		snprintf(rel, sizeof(rel), "/sys/devices/system/cpu/cpu%d/cache/index%d", cpu, idx);
+		snprintf(rel, sizeof(rel), "/cpu/cpu%d/cache/index%d", cpu, idx);
 		if (read_file(root, type, sizeof(type), "%s/type", rel))
-			break;
+			continue;	/* a partial copy of sysfs may leave out some levels */
 		if (strcmp(type, "Data") && strcmp(type, "Unified"))
 			continue;
 		if (read_file(root, lv, sizeof(lv), "%s/level", rel) || parse_i64(lv, 0, 16, &level))
@@ -189,7 +189,7 @@ static int load_nodes(struct topology *t, const char *root)
 	size_t n = 0, alloc = 0;
 	bool *set = xcalloc(t->nr_cpus, sizeof(bool));
 
-	snprintf(path, sizeof(path), "%s/sys/devices/system/node", root);
+	snprintf(path, sizeof(path), "%s/node", root);
 	d = opendir(path);
 	if (d) {
 		while ((de = readdir(d))) {
@@ -200,7 +200,7 @@ static int load_nodes(struct topology *t, const char *root)
 			if (strncmp(de->d_name, "node", 4) || parse_i64(de->d_name + 4, 0, INT32_MAX, &v))
 				continue;
 			memset(set, 0, t->nr_cpus);
-			snprintf(rel, sizeof(rel), "/sys/devices/system/node/node%d/cpulist", (int)v);
+			snprintf(rel, sizeof(rel), "/node/node%d/cpulist", (int)v);
 			if (read_cpulist(root, rel, set, t->nr_cpus))
 				continue;
 			for (unsigned i = 0; i < t->nr_cpus; i++)
@@ -231,7 +231,7 @@ static int load_nodes(struct topology *t, const char *root)
 			t->nodes[k].id = ids[k];
 			t->nodes[k].node = (int)k;
 			memset(set, 0, t->nr_cpus);
-			snprintf(rel, sizeof(rel), "/sys/devices/system/node/node%d/cpulist", ids[k]);
+			snprintf(rel, sizeof(rel), "/node/node%d/cpulist", ids[k]);
 			read_cpulist(root, rel, set, t->nr_cpus);
 			for (unsigned i = 0; i < t->nr_cpus; i++)
 				if (set[i] && t->cpus[i].online)
@@ -244,7 +244,50 @@ static int load_nodes(struct topology *t, const char *root)
 	return 0;
 }
 
+/*
+ * A partial sysfs copy without cpu/possible or cpu/present: the cpuN
+ * directories are the CPUs ("0-3,8" into buf). 0 or -ENOENT.
+ */
+static int cpus_from_dirs(const char *root, char *buf, size_t n)
+{
+	char path[4200];
+	struct strbuf sb = STRBUF_INIT;
+	struct dirent *de;
+	int *ids = NULL, nr = 0;
+	size_t alloc = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/cpu", root);
+	d = opendir(path);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		uint64_t id;
+
+		if (strncmp(de->d_name, "cpu", 3) || parse_u64(de->d_name + 3, 0, 1u << 20, &id))
+			continue;
+		xgrow((void **)&ids, &alloc, (size_t)nr + 1, sizeof(*ids));
+		ids[nr++] = (int)id;
+	}
+	closedir(d);
+	qsort(ids, (size_t)nr, sizeof(*ids), cmp_int);
+	cpulist_format(&sb, ids, (unsigned)nr);
+	snprintf(buf, n, "%s", sb.buf);
+	strbuf_release(&sb);
+	free(ids);
+	return nr ? 0 : -ENOENT;
+}
+
 int topology_load(struct topology *t, const char *root)
+{
+	char *sys = xasprintf("%s/sys/devices/system", root ? root : "");
+	int err = topology_load_system(t, sys);
+
+	free(sys);
+	return err;
+}
+
+int topology_load_system(struct topology *t, const char *root)
 {
 	char buf[4096];
 	bool *set = NULL;
@@ -253,14 +296,14 @@ int topology_load(struct topology *t, const char *root)
 	int n, err;
 
 	memset(t, 0, sizeof(*t));
-	if (!root)
-		root = "";
 	strmap_init(&llc_keys);
 	strmap_init(&core_keys);
 
-	err = read_file(root, buf, sizeof(buf), "/sys/devices/system/cpu/possible");
+	err = read_file(root, buf, sizeof(buf), "/cpu/possible");
 	if (err)
-		err = read_file(root, buf, sizeof(buf), "/sys/devices/system/cpu/present");
+		err = read_file(root, buf, sizeof(buf), "/cpu/present");
+	if (err)
+		err = cpus_from_dirs(root, buf, sizeof(buf));
 	if (err)
 		goto out;
 	n = cpulist_parse(buf, NULL, 0);
@@ -280,13 +323,13 @@ int topology_load(struct topology *t, const char *root)
 		c->package = c->core_id = c->core = c->llc = c->node = -1;
 	}
 	memset(set, 0, t->nr_cpus);
-	if (read_cpulist(root, "/sys/devices/system/cpu/present", set, t->nr_cpus))
+	if (read_cpulist(root, "/cpu/present", set, t->nr_cpus))
 		for (unsigned i = 0; i < t->nr_cpus; i++)
 			set[i] = t->cpus[i].possible;
 	for (unsigned i = 0; i < t->nr_cpus; i++)
 		t->cpus[i].present = set[i] && t->cpus[i].possible;
 	memset(set, 0, t->nr_cpus);
-	if (read_cpulist(root, "/sys/devices/system/cpu/online", set, t->nr_cpus))
+	if (read_cpulist(root, "/cpu/online", set, t->nr_cpus))
 		for (unsigned i = 0; i < t->nr_cpus; i++)
 			set[i] = t->cpus[i].present;
 	for (unsigned i = 0; i < t->nr_cpus; i++) {
@@ -294,7 +337,7 @@ int topology_load(struct topology *t, const char *root)
 		t->nr_online += t->cpus[i].online;
 	}
 	memset(set, 0, t->nr_cpus);
-	read_cpulist(root, "/sys/devices/system/cpu/isolated", set, t->nr_cpus);
+	read_cpulist(root, "/cpu/isolated", set, t->nr_cpus);
 	for (unsigned i = 0; i < t->nr_cpus; i++)
 		t->cpus[i].isolated = set[i] && t->cpus[i].possible;
 
@@ -308,9 +351,9 @@ int topology_load(struct topology *t, const char *root)
 
 		if (!c->online)
 			continue;
-		read_int(root, &c->package, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id",
+		read_int(root, &c->package, "/cpu/cpu%d/topology/physical_package_id",
 			 c->id);
-		read_int(root, &c->core_id, "/sys/devices/system/cpu/cpu%d/topology/core_id", c->id);
+		read_int(root, &c->core_id, "/cpu/cpu%d/topology/core_id", c->id);
 		if (c->core_id >= 0)
 			snprintf(key, sizeof(key), "%d/%d", c->package, c->core_id);
 		else

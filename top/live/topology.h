@@ -57,6 +57,12 @@ struct topology {
  * CPU is not an error). *t is initialised either way; release it.
  */
 int topology_load(struct topology *t, const char *root);
+/*
+ * The same from a directory laid out like /sys/devices/system (a copy made with
+ * `cp -r /sys/devices/system`, or the live one). Without cpu/possible and
+ * cpu/present, the cpuN directories are the CPUs, all of them online.
+ */
+int topology_load_system(struct topology *t, const char *sysdir);
 void topology_release(struct topology *t);
 
 /* A CPU id that is in range, or NULL. */

@@ -36,6 +36,10 @@
 #include "common/util.h"
 #include "top/analyze/trace_model.h"
 #include "top/live/collector.h"
+#include "top/live/procstat.h"
+#include "top/live/sampler.h"
+#include "top/live/stats.h"
+#include "top/live/topology.h"
 #include "top/mcp/mcp_server.h"
 
 #define SCX_STATS_SOCKET "/var/run/scx/root/stats"
@@ -49,13 +53,15 @@ struct wpair {
 };
 
 struct live {
-	struct collector *c;
+	struct sampler *smp;	/* collector + topology + sched_ext source (top/live) */
+	struct stats_raw base;	/* the reading taken when collection started */
+	struct stats_raw raw;	/* the latest reading */
+	struct stats_snapshot snap;	/* base → raw */
 	int err;
 	char why[256];
 	uint64_t opened_ns;
-	/* /proc/stat between reads */
-	uint64_t prev_busy, prev_total;
-	bool have_prev;
+	struct procstat_cpu sys_cpu;	/* stats://system/cpu: the previous reading */
+	bool have_sys_cpu;
 	/* streaming captures */
 	bool capture_wake, capture_softirq;
 	struct wpair *pairs;
@@ -74,16 +80,26 @@ struct live {
 	uint64_t events;
 };
 
+static void live_stop(struct live *l)
+{
+	sampler_close(l->smp);
+	l->smp = NULL;
+	stats_snapshot_release(&l->snap);
+	stats_raw_release(&l->base);
+	stats_raw_release(&l->raw);
+	free(l->softirq_cpu_ns);
+	free(l->softirq_entry);
+	l->softirq_cpu_ns = l->softirq_entry = NULL;
+}
+
 void mcp_live_release(struct mcp_server *s)
 {
 	struct live *l = s->live;
 
 	if (!l)
 		return;
-	collector_close(l->c);
+	live_stop(l);
 	free(l->pairs);
-	free(l->softirq_cpu_ns);
-	free(l->softirq_entry);
 	free(l);
 	s->live = NULL;
 }
@@ -170,34 +186,71 @@ static int on_event(void *ctx, const struct scxtop_event *ev, size_t size)
 	return 0;
 }
 
-/* The collector, opened on first use; a clear reason when it cannot be. */
-static struct collector *live_collector(struct mcp_server *s, char *err, size_t len)
+/* The live sampler, opened on first use; a clear reason when it cannot be. */
+static struct sampler *live_sampler(struct mcp_server *s, char *err, size_t len)
 {
 	struct live *l = live_get(s);
-	struct collector_opts o = {.aggregate = true, .on_event = on_event, .ctx = l};
+	struct sampler_opts o = {.on_event = on_event, .ctx = l};
 
-	if (l->c)
-		return l->c;
+	if (l->smp)
+		return l->smp;
 	if (s->sandbox) {
 		snprintf(err, len, "live statistics are disabled (sandbox)");
 		return NULL;
 	}
 	l->why[0] = '\0';
-	l->err = collector_open(&l->c, &o, l->why, sizeof(l->why));
+	l->err = sampler_open(&l->smp, &o, l->why, sizeof(l->why));
 	if (l->err) {
-		l->c = NULL;
+		l->smp = NULL;
 		snprintf(err, len, "live statistics are unavailable: %s (%s); they need root (or "
 				   "CAP_BPF + CAP_PERFMON) and a kernel with BTF. The trace tools work without.",
 			 l->why[0] ? l->why : "BPF collector failed", err_str(l->err));
 		return NULL;
 	}
 	l->opened_ns = now_boot_ns();
-	l->nr_cpus = collector_nr_cpus(l->c);
+	l->nr_cpus = collector_nr_cpus(sampler_collector(l->smp));
+	stats_raw_init(&l->base, 0);
+	stats_raw_init(&l->raw, 0);
+	stats_snapshot_init(&l->snap);
+	/* The baseline: /proc/stat shares and BPF counters both count from here. */
+	l->err = sampler_read(l->smp, &l->base, true, true);
+	if (l->err) {
+		snprintf(err, len, "live statistics are unavailable: first reading failed: %s",
+			 err_str(l->err));
+		live_stop(l);
+		return NULL;
+	}
 	/* a first read right after opening would show a few microseconds: collect a little */
 	usleep(250000);
 	l->softirq_cpu_ns = xcalloc(l->nr_cpus + 1, sizeof(uint64_t));
 	l->softirq_entry = xcalloc(l->nr_cpus + 1, sizeof(uint64_t));
-	return l->c;
+	return l->smp;
+}
+
+static struct collector *live_collector(struct mcp_server *s, char *err, size_t len)
+{
+	struct sampler *smp = live_sampler(s, err, len);
+
+	return smp ? sampler_collector(smp) : NULL;
+}
+
+/* Read the counters and build the statistics since collection started. */
+static const struct stats_snapshot *live_snapshot(struct mcp_server *s, bool tasks, char *err,
+						  size_t len)
+{
+	struct sampler *smp = live_sampler(s, err, len);
+	struct live *l = s->live;
+	int rc;
+
+	if (!smp)
+		return NULL;
+	rc = sampler_read(smp, &l->raw, tasks, true);
+	if (rc) {
+		snprintf(err, len, "reading the live statistics: %s", err_str(rc));
+		return NULL;
+	}
+	stats_snapshot_build(&l->snap, sampler_topology(smp), &l->base, &l->raw);
+	return &l->snap;
 }
 
 /* ------------------------------------------------------------- helpers -- */
@@ -221,23 +274,6 @@ static int read_file(const char *path, struct strbuf *sb)
 static void path_of(char *out, size_t len, const char *root, const char *rel)
 {
 	snprintf(out, len, "%s/%s", root, rel);
-}
-
-static void latency_obj(struct json_writer *w, uint64_t total, uint64_t samples, uint64_t mn,
-			uint64_t mx, const uint32_t *hist)
-{
-	jw_key(w, "latency");
-	jw_obj_begin(w);
-	jw_kv_u64(w, "avg_ns", samples ? total / samples : 0);
-	jw_kv_u64(w, "min_ns", samples ? mn : 0);
-	jw_kv_u64(w, "max_ns", mx);
-	jw_kv_u64(w, "total_ns", total);
-	jw_kv_u64(w, "samples", samples);
-	if (hist) {
-		jw_kv_u64(w, "p50_ns", scxtop_lat_percentile(hist, 50, mn, mx));
-		jw_kv_u64(w, "p99_ns", scxtop_lat_percentile(hist, 99, mn, mx));
-	}
-	jw_obj_end(w);
 }
 
 /* ------------------------------------------------------ resources: files -- */
@@ -283,37 +319,69 @@ static int r_scheduler(struct mcp_server *s, const char *uri, struct strbuf *tex
 	return 0;
 }
 
+static void json_cpulist(struct json_writer *w, const char *key, const int *cpus, unsigned n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	cpulist_format(&sb, cpus, n);
+	jw_kv_str(w, key, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* The topology of top/live/topology (sysfs under the server's sysfs root). */
 static int topo_json(struct mcp_server *s, struct strbuf *text, bool full, char *err, size_t len)
 {
-	struct topology t = {0};
-	char p[512];
+	struct topology t;
 	struct json_writer w;
+	char p[512];
 	int rc;
-	uint32_t nr_cores = 0;
 
 	path_of(p, sizeof(p), s->sysfs_root, "devices/system");
-	rc = topology_from_sysfs(&t, p);
+	rc = topology_load_system(&t, p);
 	if (rc) {
+		topology_release(&t);
 		snprintf(err, len, "cannot read the CPU topology from %s: %s", p, err_str(rc));
 		return rc;
 	}
-	for (uint32_t c = 0; c < t.nr_cpus; c++)
-		nr_cores = MAX(nr_cores, (uint32_t)(t.cpu_core[c] + 1));
 	jw_init(&w, text, 0);
 	jw_obj_begin(&w);
 	jw_kv_u64(&w, "nr_cpus", t.nr_cpus);
-	jw_kv_u64(&w, "nr_cores", nr_cores);
+	jw_kv_u64(&w, "nr_online", t.nr_online);
+	jw_kv_u64(&w, "nr_cores", t.nr_cores);
 	jw_kv_u64(&w, "nr_llcs", t.nr_llcs);
 	jw_kv_u64(&w, "nr_nodes", t.nr_nodes);
 	if (full) {
 		jw_key(&w, "cpus");
 		jw_arr_begin(&w);
-		for (uint32_t c = 0; c < t.nr_cpus; c++) {
+		for (unsigned c = 0; c < t.nr_cpus; c++) {
+			const struct topo_cpu *tc = &t.cpus[c];
+
 			jw_obj_begin(&w);
 			jw_kv_u64(&w, "id", c);
-			jw_kv_i64(&w, "core_id", t.cpu_core[c]);
-			jw_kv_i64(&w, "llc_id", t.cpu_llc[c]);
-			jw_kv_i64(&w, "node_id", t.cpu_node[c]);
+			jw_kv_bool(&w, "online", tc->online);
+			jw_kv_bool(&w, "isolated", tc->isolated);
+			jw_kv_i64(&w, "core_id", tc->core);
+			jw_kv_i64(&w, "llc_id", tc->llc >= 0 ? t.llcs[tc->llc].id : -1);
+			jw_kv_i64(&w, "node_id", tc->node >= 0 ? t.nodes[tc->node].id : -1);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_key(&w, "llcs");
+		jw_arr_begin(&w);
+		for (unsigned i = 0; i < t.nr_llcs; i++) {
+			jw_obj_begin(&w);
+			jw_kv_i64(&w, "llc_id", t.llcs[i].id);
+			jw_kv_i64(&w, "node_id", t.llcs[i].node >= 0 ? t.nodes[t.llcs[i].node].id : -1);
+			json_cpulist(&w, "cpus", t.llcs[i].cpus, t.llcs[i].nr_cpus);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_key(&w, "nodes");
+		jw_arr_begin(&w);
+		for (unsigned i = 0; i < t.nr_nodes; i++) {
+			jw_obj_begin(&w);
+			jw_kv_i64(&w, "node_id", t.nodes[i].id);
+			json_cpulist(&w, "cpus", t.nodes[i].cpus, t.nodes[i].nr_cpus);
 			jw_obj_end(&w);
 		}
 		jw_arr_end(&w);
@@ -329,49 +397,55 @@ static int r_topology(struct mcp_server *s, const char *uri, struct strbuf *text
 	return topo_json(s, text, true, err, len);
 }
 
+/* The whole machine's CPU time: the per-CPU rows of /proc/stat (top/live/procstat), summed. */
 static int r_system_cpu(struct mcp_server *s, const char *uri, struct strbuf *text, char *err, size_t len)
 {
+	unsigned nr = (unsigned)MAX(1L, sysconf(_SC_NPROCESSORS_CONF));
+	struct procstat_cpu *rows = xcalloc(nr, sizeof(*rows)), sum = {.valid = true};
 	struct live *l = live_get(s);
-	struct strbuf st = STRBUF_INIT;
-	unsigned long long v[10] = {0};
-	uint64_t busy, total;
+	struct procstat_util u;
 	struct json_writer w;
 	char p[512];
 	int rc;
 
 	(void)uri;
 	path_of(p, sizeof(p), s->procfs_root, "stat");
-	rc = read_file(p, &st);
-	if (rc || sscanf(st.buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-			 &v[3], &v[4], &v[5], &v[6], &v[7]) < 4) {
-		snprintf(err, len, "cannot read %s: %s", p, rc ? err_str(rc) : "unexpected format");
-		strbuf_release(&st);
-		return rc ? rc : -EINVAL;
+	rc = procstat_read(p, rows, nr);
+	if (rc) {
+		snprintf(err, len, "cannot read %s: %s", p, err_str(rc));
+		free(rows);
+		return rc;
 	}
-	total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
-	busy = total - v[3] - v[4];
+	for (unsigned i = 0; i < nr; i++) {
+		if (!rows[i].valid)
+			continue;
+		sum.user += rows[i].user;
+		sum.nice += rows[i].nice;
+		sum.system += rows[i].system;
+		sum.idle += rows[i].idle;
+		sum.iowait += rows[i].iowait;
+		sum.irq += rows[i].irq;
+		sum.softirq += rows[i].softirq;
+		sum.steal += rows[i].steal;
+	}
+	free(rows);
 	jw_init(&w, text, 0);
 	jw_obj_begin(&w);
-	if (l->have_prev && total > l->prev_total) {
-		jw_kv_double(&w, "utilization_pct",
-			     100.0 * (double)(busy - l->prev_busy) / (double)(total - l->prev_total));
-		jw_kv_str(&w, "interval", "since the previous read of this resource");
-	} else {
-		jw_kv_double(&w, "utilization_pct", total ? 100.0 * (double)busy / (double)total : 0);
-		jw_kv_str(&w, "interval", "since boot (read again for the current rate)");
-	}
-	jw_kv_u64(&w, "user_ticks", v[0] + v[1]);
-	jw_kv_u64(&w, "system_ticks", v[2]);
-	jw_kv_u64(&w, "idle_ticks", v[3]);
-	jw_kv_u64(&w, "iowait_ticks", v[4]);
-	jw_kv_u64(&w, "irq_ticks", v[5] + v[6]);
-	jw_kv_u64(&w, "steal_ticks", v[7]);
+	procstat_util(l->have_sys_cpu ? &l->sys_cpu : &(struct procstat_cpu){.valid = true}, &sum,
+		      &u);
+	jw_kv_double(&w, "utilization_pct", u.valid ? u.busy : 0);
+	jw_kv_str(&w, "interval", l->have_sys_cpu ? "since the previous read of this resource"
+						  : "since boot (read again for the current rate)");
+	jw_kv_u64(&w, "user_ticks", sum.user + sum.nice);
+	jw_kv_u64(&w, "system_ticks", sum.system);
+	jw_kv_u64(&w, "idle_ticks", sum.idle);
+	jw_kv_u64(&w, "iowait_ticks", sum.iowait);
+	jw_kv_u64(&w, "irq_ticks", sum.irq + sum.softirq);
+	jw_kv_u64(&w, "steal_ticks", sum.steal);
 	jw_kv_u64(&w, "ticks_per_sec", (uint64_t)sysconf(_SC_CLK_TCK));
 	jw_obj_end(&w);
-	l->prev_busy = busy;
-	l->prev_total = total;
-	l->have_prev = true;
-	strbuf_release(&st);
+	l->sys_cpu = sum;
+	l->have_sys_cpu = true;
 	return 0;
 }
 
@@ -604,227 +678,48 @@ static int r_bpf_programs(struct mcp_server *s, const char *uri, struct strbuf *
 
 /* --------------------------------------------------- resources: collector -- */
 
-struct task_agg {
-	struct json_writer *w;
-	bool by_process;
-	struct u64map idx;
-	struct pagg {
-		int32_t pid;
-		char comm[16];
-		uint64_t threads, sw, wk, runtime, mig, lat_total, lat_samples, lat_min, lat_max;
-	} *p;
-	size_t n, alloc;
-};
-
-static void on_task(void *ctx, const struct scxtop_task_rec *t)
+/*
+ * Statistics since the collector started, from top/live/stats (the model the
+ * TUI and `scxtop --headless` print, with the shared-stats field names).
+ */
+static int stats_section(struct mcp_server *s, const char *what, uint64_t limit,
+			 struct strbuf *text, char *err, size_t len)
 {
-	struct task_agg *a = ctx;
-	int32_t key = a->by_process ? t->tgid : t->pid;
-	bool created;
-	uint64_t *v = u64map_upsert(&a->idx, (uint64_t)(uint32_t)key, &created);
-	struct pagg *p;
-
-	if (created) {
-		xgrow((void **)&a->p, &a->alloc, a->n + 1, sizeof(*a->p));
-		memset(&a->p[a->n], 0, sizeof(*a->p));
-		a->p[a->n].pid = key;
-		a->p[a->n].lat_min = UINT64_MAX;
-		*v = a->n++;
-	}
-	p = &a->p[*v];
-	memcpy(p->comm, a->by_process ? t->leader_comm : t->comm, 15);
-	p->threads++;
-	p->sw += t->st.nr_switches;
-	p->wk += t->st.nr_wakeups;
-	p->runtime += t->st.runtime_ns;
-	p->mig += t->st.nr_migrations;
-	p->lat_total += t->st.lat_total_ns;
-	p->lat_samples += t->st.lat_samples;
-	if (t->st.lat_samples)
-		p->lat_min = MIN(p->lat_min, t->st.lat_min_ns);
-	p->lat_max = MAX(p->lat_max, t->st.lat_max_ns);
-}
-
-static struct task_agg *g_agg;
-
-static int cmp_switches(const void *x, const void *y)
-{
-	const struct pagg *a = x, *b = y;
-
-	if (a->sw != b->sw)
-		return a->sw > b->sw ? -1 : 1;
-	return a->pid < b->pid ? -1 : a->pid > b->pid;
-}
-
-static int stats_tasks(struct mcp_server *s, bool by_process, uint64_t limit, struct strbuf *text,
-		       char *err, size_t len)
-{
-	struct collector *c = live_collector(s, err, len);
-	struct task_agg a = {.by_process = by_process};
+	bool tasks = !strcmp(what, "process") || !strcmp(what, "thread");
+	struct stats_json_opts jo = {.proc_limit = limit, .thread_limit = limit,
+				     .active_only = true};
+	const struct stats_snapshot *snap = live_snapshot(s, tasks, err, len);
 	struct json_writer w;
-	size_t shown;
-	int rc;
 
-	if (!c)
+	if (!snap)
 		return -EOPNOTSUPP;
-	u64map_init(&a.idx);
-	g_agg = &a;
-	rc = collector_read_tasks(c, on_task, &a);
-	if (rc) {
-		snprintf(err, len, "reading task statistics: %s", err_str(rc));
-		u64map_release(&a.idx);
-		free(a.p);
-		return rc;
-	}
-	if (a.n > 1)
-		qsort(a.p, a.n, sizeof(*a.p), cmp_switches);
-	shown = MIN(a.n, limit);
-	jw_init(&w, text, 0);
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "aggregation", by_process ? "per_process (threads summed by tgid)" : "per_thread");
-	jw_kv_u64(&w, "since_ns", now_boot_ns() - s->live->opened_ns);
-	jw_key(&w, by_process ? "processes" : "threads");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < shown; i++) {
-		struct pagg *p = &a.p[i];
-
-		jw_obj_begin(&w);
-		jw_kv_i64(&w, by_process ? "pid" : "tid", p->pid);
-		jw_kv_str(&w, "comm", p->comm);
-		if (by_process)
-			jw_kv_u64(&w, "threads", p->threads);
-		jw_kv_u64(&w, "nr_switches", p->sw);
-		jw_kv_u64(&w, "nr_wakeups", p->wk);
-		jw_kv_u64(&w, "nr_migrations", p->mig);
-		jw_kv_u64(&w, "runtime_ns", p->runtime);
-		latency_obj(&w, p->lat_total, p->lat_samples, p->lat_min, p->lat_max, NULL);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_kv_u64(&w, by_process ? "total_processes" : "total_threads", a.n);
-	jw_kv_u64(&w, "shown", shown);
-	jw_obj_end(&w);
-	u64map_release(&a.idx);
-	free(a.p);
-	return 0;
-}
-
-static int stats_cpus(struct mcp_server *s, const char *group, struct strbuf *text, char *err,
-		      size_t len)
-{
-	struct collector *c = live_collector(s, err, len);
-	struct scxtop_cpu_stats *cs;
-	struct topology t = {0};
-	struct json_writer w;
-	unsigned n;
-	char p[512];
-
-	if (!c)
+	if (!strcmp(what, "dsq") && !snap->sched.collecting) {
+		snprintf(err, len, "DSQ statistics need a running sched_ext scheduler: %s",
+			 snap->sched.reason[0] ? snap->sched.reason
+					       : stats_sched_state_name(snap->sched.state));
 		return -EOPNOTSUPP;
-	cs = xcalloc(collector_nr_cpus(c) + 1, sizeof(*cs));
-	n = collector_read_cpus(c, cs, collector_nr_cpus(c));
-	if (group) {
-		path_of(p, sizeof(p), s->sysfs_root, "devices/system");
-		if (topology_from_sysfs(&t, p)) {
-			snprintf(err, len, "cannot read the CPU topology from %s", p);
-			free(cs);
-			return -ENOENT;
-		}
 	}
+	/* Each section is one object; the interval is the snapshot's (since collection started). */
 	jw_init(&w, text, 0);
-	jw_obj_begin(&w);
-	jw_kv_u64(&w, "since_ns", now_boot_ns() - s->live->opened_ns);
-	if (!group) {
-		jw_key(&w, "cpus");
-		jw_arr_begin(&w);
-		for (unsigned i = 0; i < n; i++) {
-			uint64_t tot = cs[i].busy_ns + cs[i].idle_ns;
-
-			jw_obj_begin(&w);
-			jw_kv_u64(&w, "cpu_id", i);
-			jw_kv_u64(&w, "nr_switches", cs[i].nr_switches);
-			jw_kv_u64(&w, "nr_wakeups", cs[i].nr_wakeups);
-			jw_kv_u64(&w, "nr_migrations", cs[i].nr_migrations_in);
-			jw_kv_u64(&w, "nr_preempts", cs[i].nr_preempts);
-			jw_kv_u64(&w, "busy_ns", cs[i].busy_ns);
-			jw_kv_u64(&w, "idle_ns", cs[i].idle_ns);
-			jw_kv_double(&w, "utilization_pct", tot ? 100.0 * (double)cs[i].busy_ns / (double)tot : 0);
-			jw_kv_u64(&w, "softirq_ns", cs[i].softirq_ns);
-			jw_kv_u64(&w, "freq_khz", cs[i].freq_khz);
-			latency_obj(&w, cs[i].lat_total_ns, cs[i].lat_samples, cs[i].lat_min_ns,
-				    cs[i].lat_max_ns, cs[i].lat_hist);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
-		jw_kv_u64(&w, "total_cpus", n);
-	} else {
-		bool llc = !strcmp(group, "llc");
-		uint32_t ng = llc ? t.nr_llcs : t.nr_nodes;
-
-		jw_key(&w, llc ? "llcs" : "nodes");
-		jw_arr_begin(&w);
-		for (uint32_t g = 0; g < ng; g++) {
-			uint64_t sw = 0, wk = 0, mig = 0, busy = 0, idle = 0, lt = 0, ls = 0, mx = 0,
-				 mn = UINT64_MAX, cpus = 0;
-
-			for (unsigned i = 0; i < n && i < MAX_CPUS; i++) {
-				if ((llc ? t.cpu_llc[i] : t.cpu_node[i]) != (int32_t)g)
-					continue;
-				cpus++;
-				sw += cs[i].nr_switches;
-				wk += cs[i].nr_wakeups;
-				mig += cs[i].nr_migrations_in;
-				busy += cs[i].busy_ns;
-				idle += cs[i].idle_ns;
-				lt += cs[i].lat_total_ns;
-				ls += cs[i].lat_samples;
-				if (cs[i].lat_samples)
-					mn = MIN(mn, cs[i].lat_min_ns);
-				mx = MAX(mx, cs[i].lat_max_ns);
-			}
-			jw_obj_begin(&w);
-			jw_kv_u64(&w, llc ? "llc_id" : "node_id", g);
-			jw_kv_u64(&w, "nr_cpus", cpus);
-			jw_kv_u64(&w, "nr_switches", sw);
-			jw_kv_u64(&w, "nr_wakeups", wk);
-			jw_kv_u64(&w, "nr_migrations", mig);
-			jw_kv_double(&w, "utilization_pct", busy + idle ? 100.0 * (double)busy / (double)(busy + idle) : 0);
-			latency_obj(&w, lt, ls, mn, mx, NULL);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
-		jw_kv_u64(&w, llc ? "total_llcs" : "total_nodes", ng);
-	}
-	jw_obj_end(&w);
-	topology_release(&t);
-	free(cs);
+	if (!strcmp(what, "cpu"))
+		stats_json_cpus(&w, snap);
+	else if (!strcmp(what, "llc"))
+		stats_json_llcs(&w, snap);
+	else if (!strcmp(what, "node"))
+		stats_json_nodes(&w, snap);
+	else if (!strcmp(what, "process"))
+		stats_json_processes(&w, snap, &jo);
+	else if (!strcmp(what, "thread"))
+		stats_json_threads(&w, snap, &jo);
+	else
+		stats_json_dsqs(&w, snap);
 	return 0;
 }
 
 static int r_aggregated(struct mcp_server *s, const char *uri, struct strbuf *text, char *err,
 			size_t len)
 {
-	const char *what = uri + strlen("stats://aggregated/");
-
-	if (!strcmp(what, "cpu"))
-		return stats_cpus(s, NULL, text, err, len);
-	if (!strcmp(what, "llc") || !strcmp(what, "node"))
-		return stats_cpus(s, what, text, err, len);
-	if (!strcmp(what, "process"))
-		return stats_tasks(s, true, 100, text, err, len);
-	if (!strcmp(what, "thread"))
-		return stats_tasks(s, false, 100, text, err, len);
-	if (!strcmp(what, "dsq")) {
-		char p[512];
-
-		path_of(p, sizeof(p), s->sysfs_root, "kernel/sched_ext");
-		if (access(p, F_OK))
-			snprintf(err, len, "DSQ statistics need a kernel with sched_ext; this one has none (%s is missing)", p);
-		else
-			snprintf(err, len, "DSQ statistics are not collected yet: the live collector has no sched_ext DSQ probes");
-		return -EOPNOTSUPP;
-	}
-	return 1;
+	return stats_section(s, uri + strlen("stats://aggregated/"), 100, text, err, len);
 }
 
 const struct mcp_resource mcp_live_resources[] = {
@@ -875,7 +770,7 @@ static int t_query_stats(struct mcp_server *s, json_t *args, struct strbuf *text
 	int64_t limit = aint(args, "limit", 100);
 
 	if (!strcmp(type, "process") || !strcmp(type, "thread"))
-		return stats_tasks(s, !strcmp(type, "process"), (uint64_t)limit, text, err, len);
+		return stats_section(s, type, (uint64_t)limit, text, err, len);
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
 		if (!strcmp(map[i].type, type))
 			for (size_t k = 0; k < mcp_nr_live_resources; k++)
@@ -897,15 +792,13 @@ static int t_control(struct mcp_server *s, json_t *args, struct strbuf *text, ch
 
 	if (!strcmp(action, "start") && !live_collector(s, err, len))
 		return -EOPNOTSUPP;
-	if (!strcmp(action, "stop") && l->c) {
-		collector_close(l->c);
-		l->c = NULL;
-	}
-	strbuf_addf(text, "{\"collecting\":%s", l->c ? "true" : "false");
-	if (l->c) {
+	if (!strcmp(action, "stop") && l->smp)
+		live_stop(l);
+	strbuf_addf(text, "{\"collecting\":%s", l->smp ? "true" : "false");
+	if (l->smp) {
 		strbuf_addf(text, ",\"since_ns\":%llu,\"nr_cpus\":%u,\"dropped_events\":%llu",
 			    (unsigned long long)(now_boot_ns() - l->opened_ns), l->nr_cpus,
-			    (unsigned long long)collector_dropped(l->c));
+			    (unsigned long long)collector_dropped(sampler_collector(l->smp)));
 	} else if (l->err) {
 		strbuf_addstr(text, ",\"last_error\":");
 		json_escape(text, l->why, strlen(l->why));

@@ -151,40 +151,56 @@ static __always_inline bool want(enum scxtop_event_type type)
 	return stream && (stream_types & (1u << type));
 }
 
-/* Reserve a record of `size` bytes in this CPU's ring buffer; counts drops. */
-static __always_inline void *rec_reserve(__u32 size)
+/* This CPU's ring buffer (one per group of CPUs). */
+static __always_inline void *this_rb(void)
 {
-	__u32 cpu = bpf_get_smp_processor_id(), idx = cpu & rb_mask;
-	struct scxtop_cpu_stats *cs;
-	void *rb = bpf_map_lookup_elem(&rbs, &idx);
-	void *rec = NULL;
+	__u32 idx = bpf_get_smp_processor_id() & rb_mask;
 
-	if (rb)
-		rec = bpf_ringbuf_reserve(rb, size, 0);
-	if (!rec && (cs = cpu_stats_of(cpu)))
+	return bpf_map_lookup_elem(&rbs, &idx);
+}
+
+/* Reserve a record of `size` bytes in rb; counts drops. */
+static __always_inline void *rec_reserve(void *rb, __u32 size)
+{
+	struct scxtop_cpu_stats *cs;
+	void *rec = rb ? bpf_ringbuf_reserve(rb, size, 0) : NULL;
+
+	if (!rec && (cs = this_cpu_stats()))
 		cs->dropped++;
 	return rec;
 }
 
-static __always_inline void rec_submit(void *rec)
+/* Submit; wake the consumer only once a quarter of the buffer is waiting. */
+static __always_inline void rec_submit(void *rb, void *rec)
 {
-	__u32 idx = bpf_get_smp_processor_id() & rb_mask;
-	void *rb = bpf_map_lookup_elem(&rbs, &idx);
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (rb && bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(rec, flags);
+}
+
+/*
+ * Copy a task's comm. tp_btf pointers are readable directly, and the kernel
+ * keeps comm NUL-padded (strscpy_pad), so 16 plain bytes are the string: no
+ * probe-read helper on the hot path.
+ */
+#define COPY_COMM(dst, task) __builtin_memcpy((dst), (task)->comm, SCXTOP_COMM_LEN)
+
+static __always_inline void hdr_fill_pid(struct scxtop_event_hdr *h, enum scxtop_event_type type,
+					 __u64 now, __u32 size, __s32 pid)
+{
+	h->ts = now;
+	h->type = type;
+	h->cpu = bpf_get_smp_processor_id();
+	h->pid = pid;
+	h->size = size;
 }
 
 static __always_inline void hdr_fill(struct scxtop_event_hdr *h, enum scxtop_event_type type,
 				     __u64 now, __u32 size)
 {
-	h->ts = now;
-	h->type = type;
-	h->cpu = bpf_get_smp_processor_id();
-	h->pid = bpf_get_current_pid_tgid() & 0xffffffff;
-	h->size = size;
+	hdr_fill_pid(h, type, now, size, bpf_get_current_pid_tgid() & 0xffffffff);
 }
 
 #define REC_SIZE(member) (sizeof(struct scxtop_event_hdr) + sizeof(((struct scxtop_event *)0)->member))
@@ -300,12 +316,13 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	}
 
 	if (want(SCXTOP_EV_SWITCH)) {
-		struct scxtop_event *e = rec_reserve(REC_SIZE(sw));
+		void *rb = this_rb();
+		struct scxtop_event *e = rec_reserve(rb, REC_SIZE(sw));
 
 		if (!e)
 			return 0;
-		hdr_fill(&e->hdr, SCXTOP_EV_SWITCH, now, REC_SIZE(sw));
-		e->hdr.pid = prev_pid;
+		/* current is prev: no helper call for the pid */
+		hdr_fill_pid(&e->hdr, SCXTOP_EV_SWITCH, now, REC_SIZE(sw), prev_pid);
 		e->sw.prev_pid = prev_pid;
 		e->sw.prev_tgid = prev->tgid;
 		e->sw.prev_prio = prev->prio;
@@ -313,9 +330,9 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 		e->sw.next_tgid = next->tgid;
 		e->sw.next_prio = next->prio;
 		e->sw.prev_state = switch_state(preempt, prev_state, prev);
-		BPF_CORE_READ_STR_INTO(&e->sw.prev_comm, prev, comm);
-		BPF_CORE_READ_STR_INTO(&e->sw.next_comm, next, comm);
-		rec_submit(e);
+		COPY_COMM(e->sw.prev_comm, prev);
+		COPY_COMM(e->sw.next_comm, next);
+		rec_submit(rb, e);
 	}
 	return 0;
 }
@@ -344,7 +361,8 @@ static __always_inline int on_wake(struct task_struct *p, enum scxtop_event_type
 	}
 
 	if (want(type)) {
-		struct scxtop_event *e = rec_reserve(REC_SIZE(wake));
+		void *rb = this_rb();
+		struct scxtop_event *e = rec_reserve(rb, REC_SIZE(wake));
 
 		if (!e)
 			return 0;
@@ -353,8 +371,8 @@ static __always_inline int on_wake(struct task_struct *p, enum scxtop_event_type
 		e->wake.tgid = p->tgid;
 		e->wake.prio = p->prio;
 		e->wake.target_cpu = task_cpu(p);
-		BPF_CORE_READ_STR_INTO(&e->wake.comm, p, comm);
-		rec_submit(e);
+		COPY_COMM(e->wake.comm, p);
+		rec_submit(rb, e);
 	}
 	return 0;
 }
@@ -395,7 +413,8 @@ int BPF_PROG(on_sched_migrate_task, struct task_struct *p, int dest_cpu)
 			__sync_fetch_and_add(&cs->nr_migrations_in, 1);
 	}
 	if (want(SCXTOP_EV_MIGRATE)) {
-		struct scxtop_event *e = rec_reserve(REC_SIZE(migrate));
+		void *rb = this_rb();
+		struct scxtop_event *e = rec_reserve(rb, REC_SIZE(migrate));
 
 		if (!e)
 			return 0;
@@ -405,8 +424,8 @@ int BPF_PROG(on_sched_migrate_task, struct task_struct *p, int dest_cpu)
 		e->migrate.prio = p->prio;
 		e->migrate.orig_cpu = orig;
 		e->migrate.dest_cpu = dest_cpu;
-		BPF_CORE_READ_STR_INTO(&e->migrate.comm, p, comm);
-		rec_submit(e);
+		COPY_COMM(e->migrate.comm, p);
+		rec_submit(rb, e);
 	}
 	return 0;
 }
@@ -415,10 +434,12 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct scxtop_event *e;
+	void *rb;
 
 	if (!want(SCXTOP_EV_FORK))
 		return 0;
-	e = rec_reserve(REC_SIZE(fork));
+	rb = this_rb();
+	e = rec_reserve(rb, REC_SIZE(fork));
 	if (!e)
 		return 0;
 	hdr_fill(&e->hdr, SCXTOP_EV_FORK, bpf_ktime_get_boot_ns(), REC_SIZE(fork));
@@ -426,9 +447,9 @@ int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_stru
 	e->fork.parent_tgid = parent->tgid;
 	e->fork.child_pid = child->pid;
 	e->fork.child_tgid = child->tgid;
-	BPF_CORE_READ_STR_INTO(&e->fork.parent_comm, parent, comm);
-	BPF_CORE_READ_STR_INTO(&e->fork.child_comm, child, comm);
-	rec_submit(e);
+	COPY_COMM(e->fork.parent_comm, parent);
+	COPY_COMM(e->fork.child_comm, child);
+	rec_submit(rb, e);
 	return 0;
 }
 
@@ -436,10 +457,12 @@ static __always_inline int task_event(struct task_struct *p, enum scxtop_event_t
 				      __s32 old_pid, const char *new_comm)
 {
 	struct scxtop_event *e;
+	void *rb;
 
 	if (!want(type))
 		return 0;
-	e = rec_reserve(REC_SIZE(task));
+	rb = this_rb();
+	e = rec_reserve(rb, REC_SIZE(task));
 	if (!e)
 		return 0;
 	hdr_fill(&e->hdr, type, bpf_ktime_get_boot_ns(), REC_SIZE(task));
@@ -450,8 +473,8 @@ static __always_inline int task_event(struct task_struct *p, enum scxtop_event_t
 	if (new_comm)
 		bpf_probe_read_kernel_str(&e->task.comm, sizeof(e->task.comm), new_comm);
 	else
-		BPF_CORE_READ_STR_INTO(&e->task.comm, p, comm);
-	rec_submit(e);
+		COPY_COMM(e->task.comm, p);
+	rec_submit(rb, e);
 	return 0;
 }
 
@@ -487,15 +510,17 @@ int BPF_PROG(on_task_rename, struct task_struct *p, const char *comm)
 static __always_inline int softirq_event(enum scxtop_event_type type, unsigned int vec, __u64 now)
 {
 	struct scxtop_event *e;
+	void *rb;
 
 	if (!want(type))
 		return 0;
-	e = rec_reserve(REC_SIZE(softirq));
+	rb = this_rb();
+	e = rec_reserve(rb, REC_SIZE(softirq));
 	if (!e)
 		return 0;
 	hdr_fill(&e->hdr, type, now, REC_SIZE(softirq));
 	e->softirq.vec = vec;
-	rec_submit(e);
+	rec_submit(rb, e);
 	return 0;
 }
 
@@ -530,18 +555,20 @@ int BPF_PROG(on_cpu_frequency, unsigned int state, unsigned int cpu_id)
 {
 	struct scxtop_cpu_stats *cs;
 	struct scxtop_event *e;
+	void *rb;
 
 	if (aggregate && (cs = cpu_stats_of(cpu_id)))
 		cs->freq_khz = state;
 	if (!want(SCXTOP_EV_CPU_FREQ))
 		return 0;
-	e = rec_reserve(REC_SIZE(freq));
+	rb = this_rb();
+	e = rec_reserve(rb, REC_SIZE(freq));
 	if (!e)
 		return 0;
 	hdr_fill(&e->hdr, SCXTOP_EV_CPU_FREQ, bpf_ktime_get_boot_ns(), REC_SIZE(freq));
 	e->freq.cpu = cpu_id;
 	e->freq.khz = state;
-	rec_submit(e);
+	rec_submit(rb, e);
 	return 0;
 }
 

@@ -86,8 +86,11 @@ if [ $live = 1 ]; then
 			"$(awk -F, '/task-clock/ { print $1 }' "$tmp/stat")"
 	}
 	pipe_us() { pipe_run | cut -d' ' -f1; }
+	# Reference in the same run: perf record of the same two tracepoints
+	# system-wide, which is what one would use without scxtop.
 	: >"$tmp/base"
 	: >"$tmp/traced"
+	: >"$tmp/perf"
 	for i in $(seq "$PAIRS"); do
 		pipe_run >>"$tmp/base"
 		"$SCXTOP" trace --duration 120 -o "$tmp/pipe.pftrace" 2>"$tmp/pipe.out" &
@@ -96,6 +99,14 @@ if [ $live = 1 ]; then
 		pipe_run >>"$tmp/traced"
 		kill -INT $tpid
 		wait $tpid
+		perf record -q -a -e sched:sched_switch -e sched:sched_waking -o "$tmp/ref.data" \
+			-- sleep 120 >/dev/null 2>&1 &
+		ppid_=$!
+		sleep 0.7
+		pipe_run >>"$tmp/perf"
+		kill -INT $ppid_
+		wait $ppid_
+		rm -f "$tmp/ref.data"
 	done
 	b=$(cut -d' ' -f1 "$tmp/base" | median)
 	t=$(cut -d' ' -f1 "$tmp/traced" | median)
@@ -107,6 +118,13 @@ if [ $live = 1 ]; then
 		"$(awk -v b="$b" -v t="$t" 'BEGIN { printf "%+.1f", (t - b) / b * 100 }')"
 	printf '   CPU:  untraced median %s ms, traced median %s ms: overhead %s %% (target 5 %%)\n' \
 		"$bc" "$tc" "$(awk -v b="$bc" -v t="$tc" 'BEGIN { printf "%+.1f", (t - b) / b * 100 }')"
+	pw=$(cut -d' ' -f1 "$tmp/perf" | median)
+	pc=$(cut -d' ' -f2 "$tmp/perf" | median)
+	printf '   reference, perf record -a -e sched:sched_switch,sched_waking: wall %s us/op (%s %%), CPU %s ms (%s %%)\n' \
+		"$pw" "$(awk -v b="$b" -v t="$pw" 'BEGIN { printf "%+.1f", (t - b) / b * 100 }')" \
+		"$pc" "$(awk -v b="$bc" -v t="$pc" 'BEGIN { printf "%+.1f", (t - b) / b * 100 }')"
+	printf '   scxtop trace costs %s of what perf record costs (CPU overhead ratio)\n' \
+		"$(awk -v b="$bc" -v t="$tc" -v p="$pc" 'BEGIN { if (p > b) printf "%.2fx", (t - b) / (p - b); else printf "n/a" }')"
 	printf '   last traced run: %s\n' "$(grep -E '^wrote|dropped' "$tmp/pipe.out" | tr '\n' ' ')"
 
 	# Where that cost is: the time the kernel spends in each of the collector's

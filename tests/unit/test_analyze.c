@@ -859,9 +859,51 @@ static void upstream__scxtop_trace__conventions_handled(void **state)
 	free(e.b);
 }
 
+/* dist_of_values (radix select) gives exactly what sorting and dist_of_sorted give. */
+static void dist__values_without_sort__equal_to_sorted(void **state)
+{
+	static const size_t sizes[] = {1, 2, 5, 47, 48, 49, 100, 1000, 4097, 100000};
+	uint64_t seed = 12345;
+
+	for (size_t si = 0; si < ARRAY_SIZE(sizes); si++) {
+		for (int shape = 0; shape < 5; shape++) {
+			size_t n = sizes[si];
+			uint64_t *a = xmalloc(n * sizeof(*a)), *b = xmalloc(n * sizeof(*b));
+			struct dist ds, dv;
+
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				uint64_t r = seed >> 11;
+
+				a[i] = shape == 0 ? r			/* wide */
+				     : shape == 1 ? r % 1000		/* narrow, many ties */
+				     : shape == 2 ? 7			/* all equal */
+				     : shape == 3 ? (r % 100 == 0 ? r : 500 + r % 3) /* outliers */
+						  : (uint64_t)i << 20;	/* sorted, one byte varies high */
+			}
+			memcpy(b, a, n * sizeof(*a));
+			u64_sort(a, n);
+			dist_of_sorted(&ds, a, n);
+			dist_of_values(&dv, b, n);
+			assert_int_equal(ds.n, dv.n);
+			assert_int_equal(ds.min, dv.min);
+			assert_int_equal(ds.max, dv.max);
+			assert_int_equal(ds.sum, dv.sum);
+			assert_int_equal(ds.p50, dv.p50);
+			assert_int_equal(ds.p90, dv.p90);
+			assert_int_equal(ds.p95, dv.p95);
+			assert_int_equal(ds.p99, dv.p99);
+			assert_int_equal(ds.p999, dv.p999);
+			free(a);
+			free(b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dist__values_without_sort__equal_to_sorted),
 		cmocka_unit_test(stats__nearest_rank__documented_values),
 		cmocka_unit_test(stats__radix_sort__sorted_and_same_values),
 		cmocka_unit_test(analyze__cross_cpu_wakeup__latency_and_cpus),

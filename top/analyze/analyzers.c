@@ -769,8 +769,7 @@ static void kind_dist(const struct trace_model *m, const struct analyze_params *
 		latency_dist_all(m, kind, d);
 		return;
 	}
-	u64_sort(v, n);
-	dist_of_sorted(d, v, n);
+	dist_of_values(d, v, n);
 	free(v);
 }
 
@@ -855,8 +854,7 @@ int an_wakeup_latency(const struct trace_model *m, const struct analyze_params *
 
 		if (!ncpu[c] || (p->cpu >= 0 && p->cpu != c))
 			continue;
-		u64_sort(percpu[c], ncpu[c]);
-		dist_of_sorted(&d, percpu[c], ncpu[c]);
+		dist_of_values(&d, percpu[c], ncpu[c]);
 		rep_row(r);
 		rep_cell_u64(r, c);
 		lat_cells(r, &d);

@@ -98,10 +98,8 @@ int an_dsq(const struct trace_model *m, const struct analyze_params *p, struct r
 	for (size_t d = 0; d < n; d++) {
 		struct dist dl, dr;
 
-		u64_sort(lat[d], nl[d]);
-		u64_sort(res[d], nr[d]);
-		dist_of_sorted(&dl, lat[d], nl[d]);
-		dist_of_sorted(&dr, res[d], nr[d]);
+		dist_of_values(&dl, lat[d], nl[d]);
+		dist_of_values(&dr, res[d], nr[d]);
 		rep_row(r);
 		rep_cell_u64(r, m->dsq_ids[d]);
 		rep_cell_u64(r, dl.n);
@@ -246,10 +244,8 @@ int an_scx_layers(const struct trace_model *m, const struct analyze_params *p, s
 
 		if (p->layer >= 0 && l->id != p->layer)
 			continue;
-		u64_sort(l->lat, l->nlat);
-		u64_sort(l->res, l->nres);
-		dist_of_sorted(&dl, l->lat, l->nlat);
-		dist_of_sorted(&dr, l->res, l->nres);
+		dist_of_values(&dl, l->lat, l->nlat);
+		dist_of_values(&dr, l->res, l->nres);
 		rep_row(r);
 		rep_cell_i64(r, l->id);
 		rep_cell_u64(r, l->slices);
@@ -320,8 +316,7 @@ int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p,
 	for (uint32_t c = 0; c < m->nr_cpus; c++)
 		if (p->cpu < 0 || p->cpu == c)
 			model_cpu_slices(m, c, collect_slice, &sc);
-	u64_sort_inplace(sc.v, sc.n); /* the largest array an analyzer sorts: no copy */
-	dist_of_sorted(&d, sc.v, sc.n);
+	dist_of_values(&d, sc.v, sc.n); /* percentiles by radix select: no sort, no copy */
 	sc.n = 0;
 	sc.raw = false;
 	for (uint32_t c = 0; c < m->nr_cpus; c++)
@@ -951,7 +946,9 @@ static int cmp_wpair(const void *a, const void *b)
 		return x->n > y->n ? -1 : 1;
 	if (x->max != y->max)
 		return x->max > y->max ? -1 : 1;
-	return x->wakee < y->wakee ? -1 : x->wakee > y->wakee;
+	if (x->wakee != y->wakee)
+		return x->wakee < y->wakee ? -1 : 1;
+	return x->waker < y->waker ? -1 : x->waker > y->waker;
 }
 
 int an_correlation(const struct trace_model *m, const struct analyze_params *p, struct report *r)
@@ -990,8 +987,7 @@ int an_correlation(const struct trace_model *m, const struct analyze_params *p, 
 	if (unfiltered) {
 		latency_dist_all(m, WK_WAKEUP, &d);
 	} else {
-		u64_sort(lat, n);
-		dist_of_sorted(&d, lat, n);
+		dist_of_values(&d, lat, n);
 	}
 	topk_finish(&tk);
 	/* pair statistics: indices ordered by (wakee, waker) with two stable counting sorts */

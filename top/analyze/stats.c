@@ -291,6 +291,103 @@ uint64_t dist_avg(const struct dist *d)
 	return d->n ? (d->sum + d->n / 2) / d->n : 0;
 }
 
+/*
+ * The values at sorted positions ranks[0..k) (ascending) of v, by MSD radix
+ * partitioning into only the buckets that hold a wanted position: about one
+ * pass over v instead of a sort. v is reordered.
+ */
+static void select_ranks(uint64_t *v, size_t n, int shift, const size_t *ranks, size_t k,
+			 uint64_t *out)
+{
+	size_t cnt[256] = {0}, next[256], end[256], sum = 0, j = 0;
+
+	if (n < 48) {
+		insertion_u64(v, n);
+		for (size_t i = 0; i < k; i++)
+			out[i] = v[ranks[i]];
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		cnt[(v[i] >> shift) & 0xff]++;
+	for (int b = 0; b < 256; b++) {
+		next[b] = sum;
+		sum += cnt[b];
+		end[b] = sum;
+	}
+	for (int b = 0; b < 256; b++) {
+		while (next[b] < end[b]) {
+			uint64_t x = v[next[b]];
+			unsigned dgt = (x >> shift) & 0xff;
+
+			while (dgt != (unsigned)b) {
+				uint64_t t = v[next[dgt]];
+
+				v[next[dgt]++] = x;
+				x = t;
+				dgt = (x >> shift) & 0xff;
+			}
+			v[next[b]++] = x;
+		}
+	}
+	for (int b = 0; b < 256 && j < k; b++) {
+		size_t start = end[b] - cnt[b], first = j, rel[8];
+
+		while (j < k && ranks[j] < end[b])
+			j++;
+		if (j == first)
+			continue;
+		if (shift == 0 || cnt[b] == 1) {
+			for (size_t i = first; i < j; i++)
+				out[i] = v[start];
+			continue;
+		}
+		for (size_t i = first; i < j; i++)
+			rel[i - first] = ranks[i] - start;
+		select_ranks(v + start, cnt[b], shift - 8, rel, j - first, out + first);
+	}
+}
+
+void dist_of_values(struct dist *d, uint64_t *v, size_t n)
+{
+	static const double ps[] = {0.50, 0.90, 0.95, 0.99, 0.999};
+	uint64_t or_all = 0, and_all = UINT64_MAX, diff, out[5];
+	size_t ranks[5];
+	int shift = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->n = n;
+	if (!n)
+		return;
+	d->min = UINT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		d->min = MIN(d->min, v[i]);
+		d->max = MAX(d->max, v[i]);
+		d->sum += v[i];
+		or_all |= v[i];
+		and_all &= v[i];
+	}
+	d->mean = (double)d->sum / (double)n;
+	for (size_t i = 0; i < 5; i++)
+		ranks[i] = rank(n, ps[i]);
+	diff = or_all ^ and_all;
+	for (int b = 63; b >= 0; b--)
+		if (diff >> b & 1) {
+			shift = b / 8 * 8;
+			break;
+		}
+	if (!diff) {
+		for (size_t i = 0; i < 5; i++)
+			out[i] = v[0];
+	} else {
+		select_ranks(v, n, shift, ranks, 5, out);
+	}
+	d->p50 = out[0];
+	d->p90 = out[1];
+	d->p95 = out[2];
+	d->p99 = out[3];
+	d->p999 = out[4];
+}
+
 void dist_of_sorted(struct dist *d, const uint64_t *v, size_t n)
 {
 	memset(d, 0, sizeof(*d));

@@ -20,6 +20,7 @@
 void u64_sort(uint64_t *v, size_t n);
 /* Sort ascending in place, whatever the size (no temporary copy). */
 void u64_sort_inplace(uint64_t *v, size_t n);
+
 /* Move the k smallest (by cmp) of n elements to the front, sorted; returns min(k, n). */
 size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void *, const void *));
 /*
@@ -49,6 +50,8 @@ struct dist {
 uint64_t dist_avg(const struct dist *d);
 /* Summary of sorted values. */
 void dist_of_sorted(struct dist *d, const uint64_t *v, size_t n);
+/* The same summary of unsorted values without sorting them (v is reordered). */
+void dist_of_values(struct dist *d, uint64_t *v, size_t n);
 /* Write d as {count, min_ns, avg_ns, p50_ns, p90_ns, p95_ns, p99_ns, p999_ns, max_ns}. */
 void rep_dist_ns(struct report *r, const char *key, const struct dist *d);
 

@@ -398,6 +398,11 @@ int child_capture(struct child *c, const char *const *argv, const char *cwd, str
 	return err;
 }
 
+ssize_t child_read_cb(void *child, void *buf, size_t n)
+{
+	return child_read(child, buf, n);
+}
+
 bool child_success(const struct child *c)
 {
 	return c->exited && WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0;

@@ -75,6 +75,8 @@ int child_kill(struct child *c, int sig);
  * Returns bytes read, 0 at EOF, -EINTR when a watched signal arrived, or -errno.
  */
 ssize_t child_read(struct child *c, void *buf, size_t n);
+/* child_read with a void * child, to feed a line reader: line_reader_init_fn(&lr, child_read_cb, &c). */
+ssize_t child_read_cb(void *child, void *buf, size_t n);
 /* True when the child exited with status 0. */
 bool child_success(const struct child *c);
 /* True when the child died from signal sig (or exited 128+sig, as perf does). */

@@ -45,6 +45,21 @@ void line_reader_init_fn(struct line_reader *lr, line_read_fn fn, void *ctx)
 	lr->owned = true;
 }
 
+static ssize_t file_read(void *ctx, void *buf, size_t n)
+{
+	FILE *fp = ctx;
+	size_t r = fread(buf, 1, n, fp);
+
+	if (r == 0 && ferror(fp))
+		return -EIO;
+	return (ssize_t)r;
+}
+
+void line_reader_init_file(struct line_reader *lr, FILE *fp)
+{
+	line_reader_init_fn(lr, file_read, fp);
+}
+
 void line_reader_init_mem(struct line_reader *lr, const char *data, size_t len)
 {
 	init_common(lr);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Read up to n bytes: bytes read, 0 at EOF, negative errno on error. */
@@ -31,6 +32,8 @@ struct line_reader {
 
 void line_reader_init_fd(struct line_reader *lr, int fd);
 void line_reader_init_fn(struct line_reader *lr, line_read_fn fn, void *ctx);
+/* Read from a stdio stream (borrowed; fread errors become -EIO). */
+void line_reader_init_file(struct line_reader *lr, FILE *fp);
 /* Read from memory (borrowed; must outlive the reader). */
 void line_reader_init_mem(struct line_reader *lr, const char *data, size_t len);
 /*

@@ -341,22 +341,12 @@ static int load_lines(struct line_reader *lr, line_fn fn, void *obj, uint64_t *l
 	return err;
 }
 
-static ssize_t file_read(void *ctx, void *buf, size_t n)
-{
-	FILE *fp = ctx;
-	size_t r = fread(buf, 1, n, fp);
-
-	if (r == 0 && ferror(fp))
-		return -EIO;
-	return (ssize_t)r;
-}
-
 static int load_file(FILE *fp, line_fn fn, void *obj, uint64_t *lineno, char *why,
 		     size_t why_len)
 {
 	struct line_reader lr;
 
-	line_reader_init_fn(&lr, file_read, fp);
+	line_reader_init_file(&lr, fp);
 	return load_lines(&lr, fn, obj, lineno, why, why_len);
 }
 

@@ -62,16 +62,6 @@ static int feed_end(struct strbuf *partial, stream_line_fn fn, void *st)
 	return r;
 }
 
-static ssize_t file_read(void *ctx, void *buf, size_t n)
-{
-	FILE *fp = ctx;
-	size_t r = fread(buf, 1, n, fp);
-
-	if (r == 0 && ferror(fp))
-		return -EIO;
-	return (ssize_t)r;
-}
-
 static int read_all(struct line_reader *lr, stream_line_fn fn, void *st)
 {
 	const char *line;
@@ -177,7 +167,7 @@ int scxprof_mem_stream_file(struct scxprof_mem_stream *st, FILE *fp)
 {
 	struct line_reader lr;
 
-	line_reader_init_fn(&lr, file_read, fp);
+	line_reader_init_file(&lr, fp);
 	return read_all(&lr, mem_line, st);
 }
 
@@ -279,7 +269,7 @@ int scxprof_sched_stream_file(struct scxprof_sched_stream *st, FILE *fp)
 {
 	struct line_reader lr;
 
-	line_reader_init_fn(&lr, file_read, fp);
+	line_reader_init_file(&lr, fp);
 	return read_all(&lr, sched_line, st);
 }
 

@@ -136,6 +136,21 @@ static void linereader__fd__reads_file(void **state)
 	close(fd);
 }
 
+static void linereader__stdio_stream__reads_all_lines(void **state)
+{
+	FILE *fp = fmemopen((void *)"one\ntwo\nthree", 13, "r");
+	struct line_reader lr;
+	char *s;
+
+	assert_non_null(fp);
+	line_reader_init_file(&lr, fp);
+	s = collect(&lr);
+	assert_string_equal(s, "one|two|three|");
+	free(s);
+	line_reader_release(&lr);
+	fclose(fp);
+}
+
 static ssize_t failing_read(void *ctx, void *buf, size_t n)
 {
 	int *calls = ctx;
@@ -167,6 +182,7 @@ int main(void)
 		cmocka_unit_test(linereader__every_chunk_size__same_lines),
 		cmocka_unit_test(linereader__line_longer_than_buffer__returned_whole),
 		cmocka_unit_test(linereader__fd__reads_file),
+		cmocka_unit_test(linereader__stdio_stream__reads_all_lines),
 		cmocka_unit_test(linereader__read_error__reported),
 	};
 

@@ -14,12 +14,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * In-place MSD radix sort (American flag sort): 8-bit digits from the highest
- * one that varies, buckets permuted by cycle-following, small buckets by
- * insertion sort. No temporary array: sorting millions of latencies does not
- * double the memory.
- */
 static void insertion_u64(uint64_t *v, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
@@ -34,14 +28,15 @@ static void insertion_u64(uint64_t *v, size_t n)
 	}
 }
 
-static void flag_sort(uint64_t *v, size_t n, int shift)
+/*
+ * Permute v into 256 buckets by the byte at shift, in place (cycle following).
+ * cnt[b] and end[b] give each bucket's size and end.
+ */
+static void flag_partition(uint64_t *v, size_t n, int shift, size_t cnt[256], size_t end[256])
 {
-	size_t cnt[256] = {0}, next[256], end[256], sum = 0;
+	size_t next[256], sum = 0;
 
-	if (n < 48) {
-		insertion_u64(v, n);
-		return;
-	}
+	memset(cnt, 0, 256 * sizeof(*cnt));
 	for (size_t i = 0; i < n; i++)
 		cnt[(v[i] >> shift) & 0xff]++;
 	for (int b = 0; b < 256; b++) {
@@ -64,6 +59,23 @@ static void flag_sort(uint64_t *v, size_t n, int shift)
 			v[next[b]++] = x;
 		}
 	}
+}
+
+/*
+ * In-place MSD radix sort (American flag sort): 8-bit digits from the highest
+ * one that varies, buckets permuted by cycle-following, small buckets by
+ * insertion sort. No temporary array: sorting millions of latencies does not
+ * double the memory.
+ */
+static void flag_sort(uint64_t *v, size_t n, int shift)
+{
+	size_t cnt[256], end[256];
+
+	if (n < 48) {
+		insertion_u64(v, n);
+		return;
+	}
+	flag_partition(v, n, shift, cnt, end);
 	if (shift == 0)
 		return;
 	for (int b = 0; b < 256; b++)
@@ -299,7 +311,7 @@ uint64_t dist_avg(const struct dist *d)
 static void select_ranks(uint64_t *v, size_t n, int shift, const size_t *ranks, size_t k,
 			 uint64_t *out)
 {
-	size_t cnt[256] = {0}, next[256], end[256], sum = 0, j = 0;
+	size_t cnt[256], end[256], j = 0;
 
 	if (n < 48) {
 		insertion_u64(v, n);
@@ -307,28 +319,7 @@ static void select_ranks(uint64_t *v, size_t n, int shift, const size_t *ranks, 
 			out[i] = v[ranks[i]];
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		cnt[(v[i] >> shift) & 0xff]++;
-	for (int b = 0; b < 256; b++) {
-		next[b] = sum;
-		sum += cnt[b];
-		end[b] = sum;
-	}
-	for (int b = 0; b < 256; b++) {
-		while (next[b] < end[b]) {
-			uint64_t x = v[next[b]];
-			unsigned dgt = (x >> shift) & 0xff;
-
-			while (dgt != (unsigned)b) {
-				uint64_t t = v[next[dgt]];
-
-				v[next[dgt]++] = x;
-				x = t;
-				dgt = (x >> shift) & 0xff;
-			}
-			v[next[b]++] = x;
-		}
-	}
+	flag_partition(v, n, shift, cnt, end);
 	for (int b = 0; b < 256 && j < k; b++) {
 		size_t start = end[b] - cnt[b], first = j, rel[8];
 

@@ -628,11 +628,6 @@ static int convert_jsonl(struct conv *c)
 
 /* ---- perf.sched.data, through perf script ---------------------------------------------- */
 
-static ssize_t child_read_fn(void *ctx, void *buf, size_t n)
-{
-	return child_read(ctx, buf, n);
-}
-
 static int script_line(struct conv *c, const char *line, size_t len, uint64_t lineno)
 {
 	struct scxprof_sched_event e;
@@ -701,7 +696,7 @@ static int convert_perf_data(struct conv *c)
 			err_log(err, "cannot run %s script", perf);
 		return err;
 	}
-	line_reader_init_fn(&lr, child_read_fn, &child);
+	line_reader_init_fn(&lr, child_read_cb, &child);
 	while (!err && (rc = line_reader_next(&lr, &line, &len)) > 0) {
 		if (sigwatch_pending())
 			err = -EINTR;

@@ -362,6 +362,8 @@ int cli_parse(const struct cli_ctx *ctx, int argc, char **argv, void *opts, int 
 		if (r)
 			ret = r;
 	}
+	if (ret == CLI_CONTINUE && (cmd->flags & CLI_NO_ARGS) && optind < argc)
+		ret = cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (ret == CLI_CONTINUE)
 		*first_arg = optind;
 	free(longopts);

@@ -66,6 +66,7 @@ struct cli_option {
 enum cli_cmd_flags {
 	CLI_NOT_IMPLEMENTED = 1 << 0,	/* dispatch says "not implemented yet", exit 1 */
 	CLI_CMD_HIDDEN = 1 << 1,
+	CLI_NO_ARGS = 1 << 2,		/* options only: cli_parse refuses positional arguments */
 };
 
 struct cli_ctx;

@@ -37,6 +37,8 @@ __noreturn void die_oom(void);
 
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
+/* True for a non-empty string of ASCII digits only (a /proc pid entry). */
+bool str_is_digits(const char *s);
 
 /*
  * Strict decimal parsing: the whole string must be a number in [min, max].

@@ -79,8 +79,6 @@ static int mem_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &o, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	if (!o.file)
 		return cli_usage_error(cli, "-f/--file is required");
 	if (o.use_hints && (o.cluster == EXTRACT_CLUSTER_LOCALITY || o.report))
@@ -199,4 +197,5 @@ const struct cli_command cmd_extract_mem = {
 		    "scxprof extract -f run1.out/perf.jsonl --cluster locality -v -o cells.json\n"
 		    "scxprof extract mem -f perf.jsonl --cluster locality --report locality.json",
 	.run = mem_run,
+	.flags = CLI_NO_ARGS,
 };

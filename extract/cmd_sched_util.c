@@ -61,8 +61,6 @@ static int sched_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &o, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	if (!o.file)
 		return cli_usage_error(cli, "-f/--file is required");
 	if (sched_categories_parse(o.categories, &cats, &c.err)) {
@@ -148,6 +146,7 @@ const struct cli_command cmd_extract_sched_util = {
 	.examples = "scxprof extract sched-util -f run1.out/perf.sched.jsonl --window-ms 10 \\\n"
 		    "    --categories 'worker-a@hint=640,svc-*,perf'",
 	.run = sched_run,
+	.flags = CLI_NO_ARGS,
 };
 
 /* Upstream scx_characterize spells it `extract sched util`: accepted, not listed. */
@@ -157,6 +156,7 @@ static const struct cli_command sched_util_upstream = {
 	.usage = "-f perf.sched.jsonl [--window-ms N] [--categories LIST] [-o FILE] [-v]",
 	.options = sched_options,
 	.run = sched_run,
+	.flags = CLI_NO_ARGS,
 };
 
 static const struct cli_command *const sched_commands[] = {

@@ -638,8 +638,6 @@ static int doctor_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &d.opts, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	log_add_verbosity(d.opts.verbose);
 	bpfutil_setup_logging();
 
@@ -688,4 +686,5 @@ const struct cli_command cmd_doctor = {
 	.examples = "sudo scxprof doctor\n"
 		    "sudo scxprof doctor --json | jq '.checks[] | select(.status != \"ok\")'",
 	.run = doctor_run,
+	.flags = CLI_NO_ARGS,
 };

@@ -1007,8 +1007,6 @@ static int process_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &c.o, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	if (!c.o.file)
 		return cli_usage_error(cli, "-f/--file PROFILE is required");
 	if (c.o.verbose > 1)
@@ -1079,4 +1077,5 @@ const struct cli_command cmd_process = {
 		    "scxprof process -f run1 -o /tmp/run1.processed -v\n"
 		    "SCXPROF_PERF=/opt/perf/perf scxprof process -f run1.tar.gz",
 	.run = process_run,
+	.flags = CLI_NO_ARGS,
 };

@@ -26,8 +26,6 @@ static int record_cmd_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &o, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	bad = record_opts_check(&o);
 	if (bad)
 		return cli_usage_error(cli, "%s", bad);
@@ -119,4 +117,5 @@ const struct cli_command cmd_record = {
 		    "sudo scxprof record -t 5 --mem-event page-faults --hints-map /sys/fs/bpf/hints -o run1\n"
 		    "sudo scxprof record -t 10 --disable-sched-trace --hints-map-id 42 --hints-mode poll",
 	.run = record_cmd_run,
+	.flags = CLI_NO_ARGS,
 };

@@ -51,6 +51,13 @@ static const struct cli_command cmd = {
 	.options = options,
 };
 
+static const struct cli_command cmd_noargs = {
+	.name = "thing",
+	.summary = "Options only",
+	.options = options,
+	.flags = CLI_NO_ARGS,
+};
+
 static const struct cli_command root = {.name = "prog", .summary = "root"};
 static const struct cli_program prog = {.root = &root};
 
@@ -147,6 +154,22 @@ static void cli_parse__reentrant__second_parse_starts_fresh(void **state)
 	assert_int_equal(o.verbose, 0);
 }
 
+static void cli_parse__no_args_command__positional_refused(void **state)
+{
+	struct cli_ctx ctx = {.prog = &prog, .cmd = &cmd_noargs, .path = "prog thing"};
+	char *ok[] = {"thing", "-f", NULL}, *bad[] = {"thing", "-f", "stray", NULL};
+	struct opts o = {0};
+	int first, saved = dup(2), null = open("/dev/null", O_WRONLY);
+
+	assert_int_equal(cli_parse(&ctx, 2, ok, &o, &first), CLI_CONTINUE);
+	assert_int_equal(first, 2);
+	dup2(null, 2);
+	assert_int_equal(cli_parse(&ctx, 3, bad, &o, &first), EXIT_USAGE);
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+}
+
 static void cli_help__lists_visible_options_only(void **state)
 {
 	struct cli_ctx ctx = {.prog = &prog, .cmd = &cmd, .path = "prog thing"};
@@ -175,6 +198,7 @@ int main(void)
 		cmocka_unit_test(cli_parse__bad_values__usage_exit_2),
 		cmocka_unit_test(cli_parse__help__exit_0),
 		cmocka_unit_test(cli_parse__reentrant__second_parse_starts_fresh),
+		cmocka_unit_test(cli_parse__no_args_command__positional_refused),
 		cmocka_unit_test(cli_help__lists_visible_options_only),
 	};
 

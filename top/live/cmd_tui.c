@@ -21,8 +21,6 @@ static int tui_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &o, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	if (!o.headless && (o.interval_ms || o.limit != LIMIT_UNSET || o.all_tasks))
 		return cli_usage_error(cli, "--interval-ms, --limit and --all-tasks need --headless");
 	if (o.limit == LIMIT_UNSET)
@@ -96,4 +94,5 @@ const struct cli_command cmd_tui = {
 		    "sudo scxtop --view llc --tick-rate-ms 500\n"
 		    "sudo scxtop --headless --iterations 3 | jq '.cpu.cpus[] | {cpu_id, util_pct}'",
 	.run = tui_run,
+	.flags = CLI_NO_ARGS,
 };

@@ -152,8 +152,6 @@ static int mcp_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &o, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	log_add_verbosity(o.verbose);
 	log_set_file(stderr);
 	signal(SIGPIPE, SIG_IGN);
@@ -227,4 +225,5 @@ const struct cli_command cmd_mcp = {
 	.examples = "claude mcp add scxtop -- sudo /usr/local/bin/scxtop mcp\n"
 		    "printf '%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}' | scxtop mcp",
 	.run = mcp_run,
+	.flags = CLI_NO_ARGS,
 };

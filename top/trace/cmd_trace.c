@@ -345,8 +345,6 @@ static int trace_run(const struct cli_ctx *cli, int argc, char **argv)
 	ret = cli_parse(cli, argc, argv, &o, &argi);
 	if (ret != CLI_CONTINUE)
 		return ret;
-	if (argi < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[argi]);
 	if (o.trace_ms && o.duration_s > 0)
 		return cli_usage_error(cli, "-d/--trace-ms and --duration both set the length; "
 					    "give one");
@@ -425,4 +423,5 @@ const struct cli_command cmd_trace = {
 		    "scxtop trace --duration 30\n"
 		    "scxtop trace --convert profile.out/perf.sched.jsonl -o profile.pftrace",
 	.run = trace_run,
+	.flags = CLI_NO_ARGS,
 };

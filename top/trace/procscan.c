@@ -28,16 +28,6 @@ static int read_small(const char *path, struct strbuf *sb)
 	return n < 0 ? -EIO : 0;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 /* comm and ppid from .../stat: "pid (comm) S ppid ..." (comm may hold ')' and spaces). */
 static bool parse_stat(const struct strbuf *sb, char comm[SCHED_COMM_LEN], int32_t *ppid)
 {
@@ -71,7 +61,7 @@ static int scan_threads(struct pftrace_writer *w, uint64_t ts, const char *root,
 		char comm[SCHED_COMM_LEN];
 		int32_t tid, pp;
 
-		if (!all_digits(de->d_name))
+		if (!str_is_digits(de->d_name))
 			continue;
 		tid = atoi(de->d_name);
 		snprintf(path, sizeof(path), "%s/%d/task/%d/stat", root, pid, tid);
@@ -105,7 +95,7 @@ int procscan_write(struct pftrace_writer *w, uint64_t ts, const char *proc_root,
 		char path[128], comm[SCHED_COMM_LEN];
 		int32_t pid, ppid;
 
-		if (!all_digits(de->d_name))
+		if (!str_is_digits(de->d_name))
 			continue;
 		pid = atoi(de->d_name);
 		snprintf(path, sizeof(path), "%s/%d/stat", root, pid);

@@ -157,7 +157,8 @@ static void cli_parse__reentrant__second_parse_starts_fresh(void **state)
 static void cli_parse__no_args_command__positional_refused(void **state)
 {
 	struct cli_ctx ctx = {.prog = &prog, .cmd = &cmd_noargs, .path = "prog thing"};
-	char *ok[] = {"thing", "-f", NULL}, *bad[] = {"thing", "-f", "stray", NULL};
+	char a0[] = "thing", a1[] = "-f", a2[] = "stray";
+	char *ok[] = {a0, a1, NULL}, *bad[] = {a0, a1, a2, NULL};
 	struct opts o = {0};
 	int first, saved = dup(2), null = open("/dev/null", O_WRONLY);
 

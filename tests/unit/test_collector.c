@@ -313,6 +313,74 @@ static void collector__epoch_windows__min_max_per_window(void **state)
 	}
 }
 
+/*
+ * Statistics-only mode: busy + idle time of every CPU adds up to the wall time
+ * while thousands of switches happen, switch times are CLOCK_BOOTTIME (never
+ * ahead of a later clock read), and the wakeup latencies are plausible.
+ */
+static void collector__aggregate_clock__busy_plus_idle_is_wall_time(void **state)
+{
+	struct collector_opts o = {.aggregate = true};
+	struct collector *c = NULL;
+	struct scxtop_cpu_stats before[64], after[64];
+	struct pingpong pp = {.rounds = 5000};
+	struct task_find fp = {.comm = "scx-ping"};
+	pthread_t t1, t2;
+	char why[256] = "";
+	uint64_t t0, t1_ns;
+	unsigned ncpu;
+
+	SKIP_UNLESS(geteuid() == 0, "needs root to load BPF");
+	SKIP_UNLESS(access("/sys/kernel/btf/vmlinux", R_OK) == 0, "kernel has no BTF");
+	if (collector_open(&c, &o, why, sizeof(why)))
+		fail_msg("collector_open: %s", why);
+	ncpu = collector_nr_cpus(c);
+	assert_true(ncpu >= 1 && ncpu <= 64);
+	assert_int_equal(pipe(pp.a), 0);
+	assert_int_equal(pipe(pp.b), 0);
+	assert_int_equal(pthread_create(&t2, NULL, pong, &pp), 0);
+	assert_int_equal(pthread_create(&t1, NULL, ping, &pp), 0);
+	usleep(20000); /* every CPU has switched */
+	t0 = now_boot_ns();
+	collector_read_cpus(c, before, ncpu);
+	usleep(300000);
+	collector_read_cpus(c, after, ncpu);
+	t1_ns = now_boot_ns();
+	assert_int_equal(collector_read_tasks(c, find_task, &fp), 0);
+	pp.done = 1;
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+
+	for (unsigned i = 0; i < ncpu; i++) {
+		uint64_t acc =
+		    after[i].busy_ns + after[i].idle_ns - before[i].busy_ns - before[i].idle_ns;
+		uint64_t switches = after[i].nr_switches - before[i].nr_switches;
+		int64_t off = (int64_t)acc - (int64_t)(t1_ns - t0);
+
+		printf("cpu %u: busy+idle %.3f ms over %.3f ms of wall time, %llu switches\n", i,
+		       acc / 1e6, (t1_ns - t0) / 1e6, (unsigned long long)switches);
+		if (!before[i].last_switch_ts)
+			continue; /* a CPU that never switched accounts nothing */
+		/* switch times are BOOTTIME: never ahead of a later clock read */
+		assert_true(after[i].last_switch_ts <= t1_ns);
+		/* both readings were taken inside [t0, t1_ns] */
+		assert_true(acc <= t1_ns - t0);
+		assert_true(off > -1000000);
+	}
+	assert_true(fp.found);
+	assert_true(fp.rec.st.lat_samples >= 500);
+	printf("scx-ping: %llu wakeups, latency min %llu ns, max %llu ns\n",
+	       (unsigned long long)fp.rec.st.lat_samples, (unsigned long long)fp.rec.st.lat_min_ns,
+	       (unsigned long long)fp.rec.st.lat_max_ns);
+	assert_true(fp.rec.st.lat_max_ns < 1000000000ull);
+	assert_true(fp.rec.st.lat_total_ns / fp.rec.st.lat_samples > 100);
+	collector_close(c);
+	for (int i = 0; i < 2; i++) {
+		close(pp.a[i]);
+		close(pp.b[i]);
+	}
+}
+
 static void collector__bad_ringbuf_size__einval_with_reason(void **state)
 {
 	struct collector_opts o = {.ringbuf_bytes = 12345};
@@ -332,6 +400,7 @@ int main(void)
 		cmocka_unit_test(event_names__x_macro_table),
 		cmocka_unit_test(collector__live_workload__events_and_stats),
 		cmocka_unit_test(collector__epoch_windows__min_max_per_window),
+		cmocka_unit_test(collector__aggregate_clock__busy_plus_idle_is_wall_time),
 		cmocka_unit_test(collector__bad_ringbuf_size__einval_with_reason),
 	};
 

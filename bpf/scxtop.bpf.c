@@ -18,7 +18,8 @@
  *    buffer of this CPU's group (`rbs`, an array of ring buffers). Records are
  *    fully initialised. A failed reservation is counted in cpu_stats[cpu].dropped
  *    (never silent). Consumers are woken only when a ring buffer is a quarter
- *    full; they poll with a timeout otherwise (cheap at millions of events/s).
+ *    full (checked every RB_QUERY_EVERY records); they poll with a timeout
+ *    otherwise (cheap at millions of events/s).
  * Timestamps: bpf_ktime_get_boot_ns() (CLOCK_BOOTTIME).
  */
 #include "vmlinux.h"
@@ -170,12 +171,25 @@ static __always_inline void *rec_reserve(void *rb, __u32 size)
 	return rec;
 }
 
-/* Submit; wake the consumer only once a quarter of the buffer is waiting. */
+/*
+ * Check how full the ring buffer is once per this many records of a CPU: the
+ * query is a helper call, about a tenth of a record's cost.
+ */
+#define RB_QUERY_EVERY 64
+
+/*
+ * Submit; wake the consumer only once a quarter of the buffer is waiting. The
+ * fill level is checked every RB_QUERY_EVERY records of this CPU, so a wakeup
+ * comes at most that many records late (a few KB against a quarter of the
+ * buffer); consumers also poll with a timeout.
+ */
 static __always_inline void rec_submit(void *rb, void *rec)
 {
+	struct scxtop_cpu_stats *cs = this_cpu_stats();
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if ((!cs || !(++cs->rb_unqueried % RB_QUERY_EVERY)) &&
+	    bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(rec, flags);
 }

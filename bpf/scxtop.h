@@ -149,6 +149,7 @@ struct scxtop_cpu_stats {
 	__u64 win_lat_min_ns;
 	__u64 win_lat_max_ns;
 	__u32 win_epoch;
+	__u32 rb_unqueried;	/* records submitted since the last ring-buffer fill check */
 } __attribute__((aligned(64)));
 
 /*

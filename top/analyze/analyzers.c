@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/cli.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "top/analyze/analyzers.h"
 #include "top/analyze/stats.h"
@@ -1259,7 +1260,10 @@ int analyze_document(const struct trace_model *m, const struct analyze_params *p
 				 (unsigned long long)m->stats.stop_offset, m->stats.stop_reason);
 	}
 	for (size_t i = 0; i < n; i++) {
+		uint64_t t0 = now_mono_ns();
 		int e = analyzer_run(list[i], m, p, r);
+
+		pr_debug("analyzer %s: %.3f s", list[i]->name, (now_mono_ns() - t0) / 1e9);
 
 		if (e && !err)
 			err = e;

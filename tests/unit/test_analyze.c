@@ -293,6 +293,55 @@ static void analyze__preemption__counted_with_pair(void **state)
 	free(t.buf);
 }
 
+/*
+ * oncpu_slices groups (group << 40 | length) keys in place; a slice longer than
+ * 2^40 ns (18 min) does not fit and must still be reported exactly.
+ */
+static void analyze__oncpu_slices__groups_and_huge_slice(void **state)
+{
+	const uint64_t huge = (1ull << 40) + 12345;
+	struct analyze_params p;
+	struct trace_model m;
+	struct tw t;
+	json_t *root, *a;
+
+	(void)state;
+	tw_open(&t);
+	/* the first switch of a CPU only tells what runs next (compact_sched) */
+	ev_switch(&t, 500, 0, 1, 1, "init", 1, 0, 0, "swapper/0");
+	ev_switch(&t, 500, 1, 1, 1, "init", 1, 0, 0, "swapper/1");
+	/* CPU 0: process 10 runs 100, 300 and 200 ns; process 20 runs 1000 ns */
+	ev_switch(&t, 1000, 0, 0, 0, "swapper/0", 0, 10, 10, "short");
+	ev_switch(&t, 1100, 0, 10, 10, "short", 1, 20, 20, "long");
+	ev_switch(&t, 2100, 0, 20, 20, "long", 1, 10, 10, "short");
+	ev_switch(&t, 2400, 0, 10, 10, "short", 1, 0, 0, "swapper/0");
+	ev_switch(&t, 3000, 0, 0, 0, "swapper/0", 0, 10, 10, "short");
+	ev_switch(&t, 3200, 0, 10, 10, "short", 1, 0, 0, "swapper/0");
+	/* CPU 1: process 30 runs for 2^40 + 12345 ns */
+	ev_switch(&t, 1000, 1, 0, 0, "swapper/1", 0, 30, 30, "hog");
+	ev_switch(&t, 1000 + huge, 1, 30, 30, "hog", 1, 0, 0, "swapper/1");
+	tw_close(&t);
+	load(&m, t.buf, t.len);
+	analyze_params_init(&p);
+	a = run_json(&m, "oncpu_slices", &p, &root);
+	assert_int_equal(jint(a, "slice_length.count"), 5);
+	assert_int_equal(jint(a, "slice_length.min_ns"), 100);
+	assert_int_equal(jint(a, "slice_length.max_ns"), (json_int_t)huge);
+	assert_int_equal(jint(a, "slice_length.p50_ns"), 300);
+	/* ordered by total time: hog (clamped to 2^40 - 1 in its own row), long, short */
+	assert_int_equal(jint(a, "per_process.0.pid"), 30);
+	assert_int_equal(jint(a, "per_process.1.pid"), 20);
+	assert_int_equal(jint(a, "per_process.1.total_ns"), 1000);
+	assert_int_equal(jint(a, "per_process.2.pid"), 10);
+	assert_int_equal(jint(a, "per_process.2.slices"), 3);
+	assert_int_equal(jint(a, "per_process.2.total_ns"), 600);
+	assert_int_equal(jint(a, "per_process.2.p50_ns"), 200);
+	assert_int_equal(jint(a, "per_process.2.max_ns"), 300);
+	json_decref(root);
+	model_release(&m);
+	free(t.buf);
+}
+
 static void analyze__migration_across_llcs__classified(void **state)
 {
 	static const char topo[] = "{\"cpu_to_llc\":{\"0\":0,\"1\":0,\"2\":1,\"3\":1},"
@@ -909,6 +958,7 @@ int main(void)
 		cmocka_unit_test(analyze__cross_cpu_wakeup__latency_and_cpus),
 		cmocka_unit_test(analyze__idle_handling__utilization),
 		cmocka_unit_test(analyze__preemption__counted_with_pair),
+		cmocka_unit_test(analyze__oncpu_slices__groups_and_huge_slice),
 		cmocka_unit_test(analyze__migration_across_llcs__classified),
 		cmocka_unit_test(analyze__dsq_counters__latency_in_ns),
 		cmocka_unit_test(load__truncated_trace__loads_complete_packets),

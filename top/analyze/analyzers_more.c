@@ -278,6 +278,7 @@ struct slice_ctx {
 	uint64_t *v;
 	size_t n, alloc;
 	bool raw;		/* durations only (no group) */
+	bool clamped;		/* a duration did not fit the 40 bits next to its group */
 	const struct groups *g;
 	const struct analyze_params *p;
 };
@@ -295,43 +296,41 @@ static void collect_slice(void *ctx, const struct sched_slice *s, const struct t
 		return;
 	if (sc->n == sc->alloc)
 		xgrow((void **)&sc->v, &sc->alloc, sc->n + 1, sizeof(*sc->v));
+	if (!sc->raw && (uint64_t)s->dur >= 1ull << 40)
+		sc->clamped = true;
 	sc->v[sc->n++] = sc->raw ? (uint64_t)s->dur
 				 : (uint64_t)gi << 40 | MIN((uint64_t)s->dur, (1ull << 40) - 1);
+}
+
+static void collect_slices(const struct trace_model *m, struct slice_ctx *sc, bool raw)
+{
+	sc->n = 0;
+	sc->raw = raw;
+	for (uint32_t c = 0; c < m->nr_cpus; c++)
+		if (sc->p->cpu < 0 || sc->p->cpu == c)
+			model_cpu_slices(m, c, collect_slice, sc);
 }
 
 int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p, struct report *r)
 {
 	struct groups g;
 	struct slice_ctx sc = {.p = p};
-	uint64_t shown = 0;
 	size_t *off, nsel;
 	double *key;
 	uint32_t *ix;
-	struct dist d;
+	struct dist d, *gd;
 
 	groups_build(&g, m, p->per_thread);
 	sc.g = &g;
-	/* the global distribution first, then per group: one big array at a time */
-	sc.raw = true;
-	for (uint32_t c = 0; c < m->nr_cpus; c++)
-		if (p->cpu < 0 || p->cpu == c)
-			model_cpu_slices(m, c, collect_slice, &sc);
-	dist_of_values(&d, sc.v, sc.n); /* percentiles by radix select: no sort, no copy */
-	sc.n = 0;
-	sc.raw = false;
-	for (uint32_t c = 0; c < m->nr_cpus; c++)
-		if (p->cpu < 0 || p->cpu == c)
-			model_cpu_slices(m, c, collect_slice, &sc);
-	u64_sort_inplace(sc.v, sc.n); /* the largest array an analyzer sorts: no copy */
-	off = xcalloc(g.n + 1, sizeof(*off));
-	for (size_t i = 0; i < sc.n; i++) {
-		off[(sc.v[i] >> 40) + 1]++;
+	/*
+	 * One array of (group << 40 | length), grouped in place (no copy, no sort);
+	 * percentiles by radix selection: per shown group, then over all slices.
+	 */
+	collect_slices(m, &sc, false);
+	off = xmalloc((g.n + 1) * sizeof(*off));
+	u64_group_inplace(sc.v, sc.n, 40, g.n, off);
+	for (size_t i = 0; i < sc.n; i++)
 		sc.v[i] &= (1ull << 40) - 1;
-	}
-	for (size_t i = 0; i < g.n; i++)
-		off[i + 1] += off[i];
-	rep_str(r, "definition", "closed sched slices of non-idle tasks (ONCPU slices in wprof traces)");
-	rep_dist_ns(r, "slice_length", &d);
 	key = xmalloc((g.n ? g.n : 1) * sizeof(*key));
 	for (size_t i = 0; i < g.n; i++) {
 		key[i] = 0;
@@ -339,6 +338,16 @@ int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p,
 			key[i] += (double)sc.v[k];
 	}
 	nsel = top_groups(m, &g, p, key, 0, &ix);
+	gd = xmalloc((nsel ? nsel : 1) * sizeof(*gd));
+	for (size_t k = 0; k < nsel; k++)
+		dist_of_values(&gd[k], sc.v + off[ix[k]], off[ix[k] + 1] - off[ix[k]]);
+	/* a slice over 2^40 ns (18 min) was clamped: the exact global figures need them raw */
+	if (sc.clamped)
+		collect_slices(m, &sc, true);
+	dist_of_values(&d, sc.v, sc.n);
+
+	rep_str(r, "definition", "closed sched slices of non-idle tasks (ONCPU slices in wprof traces)");
+	rep_dist_ns(r, "slice_length", &d);
 	rep_table(r, p->per_thread ? "per_thread" : "per_process",
 		  (const struct rcol[]){{p->per_thread ? "tid" : "pid", p->per_thread ? "tid" : "pid", RT_I64},
 					{"comm", "comm", RT_STR},
@@ -349,21 +358,17 @@ int an_oncpu_slices(const struct trace_model *m, const struct analyze_params *p,
 					{"max_ns", "max", RT_NS}},
 		  7);
 	for (size_t k = 0; k < nsel; k++) {
-		size_t i = ix[k], cnt = off[i + 1] - off[i];
-		struct dist gd;
-
-		dist_of_sorted(&gd, sc.v + off[i], cnt);
-		shown++;
 		rep_row(r);
-		rep_cell_i64(r, g.id[i]);
-		rep_cell_str(r, group_name(m, &g, i, p->per_thread));
-		rep_cell_u64(r, gd.n);
-		rep_cell_u64(r, gd.sum);
-		rep_cell_u64(r, gd.p50);
-		rep_cell_u64(r, gd.p99);
-		rep_cell_u64(r, gd.max);
+		rep_cell_i64(r, g.id[ix[k]]);
+		rep_cell_str(r, group_name(m, &g, ix[k], p->per_thread));
+		rep_cell_u64(r, gd[k].n);
+		rep_cell_u64(r, gd[k].sum);
+		rep_cell_u64(r, gd[k].p50);
+		rep_cell_u64(r, gd[k].p99);
+		rep_cell_u64(r, gd[k].max);
 	}
 	rep_table_end(r);
+	free(gd);
 	free(ix);
 	free(key);
 	free(off);

@@ -61,6 +61,35 @@ static void flag_partition(uint64_t *v, size_t n, int shift, size_t cnt[256], si
 	}
 }
 
+void u64_group_inplace(uint64_t *v, size_t n, unsigned shift, size_t nb, size_t *off)
+{
+	size_t *next = xmalloc((nb ? nb : 1) * sizeof(*next));
+
+	memset(off, 0, (nb + 1) * sizeof(*off));
+	for (size_t i = 0; i < n; i++)
+		off[(v[i] >> shift) + 1]++;
+	for (size_t b = 0; b < nb; b++) {
+		off[b + 1] += off[b];
+		next[b] = off[b];
+	}
+	for (size_t b = 0; b < nb; b++) {
+		while (next[b] < off[b + 1]) {
+			uint64_t x = v[next[b]];
+			size_t d = x >> shift;
+
+			while (d != b) {
+				uint64_t t = v[next[d]];
+
+				v[next[d]++] = x;
+				x = t;
+				d = x >> shift;
+			}
+			v[next[b]++] = x;
+		}
+	}
+	free(next);
+}
+
 /*
  * In-place MSD radix sort (American flag sort): 8-bit digits from the highest
  * one that varies, buckets permuted by cycle-following, small buckets by

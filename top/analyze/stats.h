@@ -21,6 +21,13 @@ void u64_sort(uint64_t *v, size_t n);
 /* Sort ascending in place, whatever the size (no temporary copy). */
 void u64_sort_inplace(uint64_t *v, size_t n);
 
+/*
+ * Group v in place by key v[i] >> shift (< nb), keeping nothing else in order:
+ * group b ends up at v[off[b] .. off[b + 1]) (off has nb + 1 entries). One
+ * counting pass and one cycle-following pass, no copy.
+ */
+void u64_group_inplace(uint64_t *v, size_t n, unsigned shift, size_t nb, size_t *off);
+
 /* Move the k smallest (by cmp) of n elements to the front, sorted; returns min(k, n). */
 size_t top_k(void *base, size_t n, size_t size, size_t k, int (*cmp)(const void *, const void *));
 /*

@@ -29,45 +29,16 @@ static void insertion_u64(uint64_t *v, size_t n)
 }
 
 /*
- * Permute v into 256 buckets by the byte at shift, in place (cycle following).
- * cnt[b] and end[b] give each bucket's size and end.
+ * Permute v in place into nb buckets by key (v[i] >> shift) & mask (< nb),
+ * by cycle following: bucket b ends up at v[off[b] .. off[b + 1]). next is
+ * scratch of nb entries.
  */
-static void flag_partition(uint64_t *v, size_t n, int shift, size_t cnt[256], size_t end[256])
+static void partition(uint64_t *v, size_t n, unsigned shift, uint64_t mask, size_t nb,
+		      size_t *off, size_t *next)
 {
-	size_t next[256], sum = 0;
-
-	memset(cnt, 0, 256 * sizeof(*cnt));
-	for (size_t i = 0; i < n; i++)
-		cnt[(v[i] >> shift) & 0xff]++;
-	for (int b = 0; b < 256; b++) {
-		next[b] = sum;
-		sum += cnt[b];
-		end[b] = sum;
-	}
-	for (int b = 0; b < 256; b++) {
-		while (next[b] < end[b]) {
-			uint64_t x = v[next[b]];
-			unsigned d = (x >> shift) & 0xff;
-
-			while (d != (unsigned)b) {
-				uint64_t t = v[next[d]];
-
-				v[next[d]++] = x;
-				x = t;
-				d = (x >> shift) & 0xff;
-			}
-			v[next[b]++] = x;
-		}
-	}
-}
-
-void u64_group_inplace(uint64_t *v, size_t n, unsigned shift, size_t nb, size_t *off)
-{
-	size_t *next = xmalloc((nb ? nb : 1) * sizeof(*next));
-
 	memset(off, 0, (nb + 1) * sizeof(*off));
 	for (size_t i = 0; i < n; i++)
-		off[(v[i] >> shift) + 1]++;
+		off[((v[i] >> shift) & mask) + 1]++;
 	for (size_t b = 0; b < nb; b++) {
 		off[b + 1] += off[b];
 		next[b] = off[b];
@@ -75,18 +46,37 @@ void u64_group_inplace(uint64_t *v, size_t n, unsigned shift, size_t nb, size_t 
 	for (size_t b = 0; b < nb; b++) {
 		while (next[b] < off[b + 1]) {
 			uint64_t x = v[next[b]];
-			size_t d = x >> shift;
+			size_t d = (x >> shift) & mask;
 
 			while (d != b) {
 				uint64_t t = v[next[d]];
 
 				v[next[d]++] = x;
 				x = t;
-				d = x >> shift;
+				d = (x >> shift) & mask;
 			}
 			v[next[b]++] = x;
 		}
 	}
+}
+
+/* 256 buckets by the byte at shift; cnt[b] and end[b] give each bucket's size and end. */
+static void flag_partition(uint64_t *v, size_t n, int shift, size_t cnt[256], size_t end[256])
+{
+	size_t off[257], next[256];
+
+	partition(v, n, (unsigned)shift, 0xff, 256, off, next);
+	for (int b = 0; b < 256; b++) {
+		cnt[b] = off[b + 1] - off[b];
+		end[b] = off[b + 1];
+	}
+}
+
+void u64_group_inplace(uint64_t *v, size_t n, unsigned shift, size_t nb, size_t *off)
+{
+	size_t *next = xmalloc((nb ? nb : 1) * sizeof(*next));
+
+	partition(v, n, shift, UINT64_MAX, nb, off, next);
 	free(next);
 }
 
